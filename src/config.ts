@@ -1,0 +1,128 @@
+/**
+ * The one place that reads the environment. Every variable is validated here; a bad value stops
+ * the process with a message naming the variable (see `ConfigError`).
+ */
+import { z } from 'zod';
+
+/** Thrown for an invalid environment; `main` prints `message` and exits non-zero. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Development key pair of WorkDocs Local; documented in the README, printed at start. */
+export const DEV_ACCESS_KEY_ID = 'AKIAWORKDOCSLOCAL000';
+export const DEV_SECRET_ACCESS_KEY = 'workdocs-local-development-secret-key-0000';
+
+const workdocsLocalSchema = z.object({
+  WORKDOCS_LOCAL_PORT: port.default(4100),
+  WORKDOCS_LOCAL_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKDOCS_LOCAL_DATA_DIR: z.string().min(1).default('.workdocs-local'),
+  WORKDOCS_LOCAL_DEMO_TOKEN: z.string().min(1).max(8199).optional(),
+  WORKDOCS_LOCAL_ACCESS_KEY_ID: z.string().min(1).default(DEV_ACCESS_KEY_ID),
+  WORKDOCS_LOCAL_SECRET_ACCESS_KEY: z.string().min(1).default(DEV_SECRET_ACCESS_KEY),
+  WORKDOCS_LOCAL_REGION: z.string().min(1).default('us-east-1'),
+  WORKDOCS_LOCAL_CHAOS: bool.default(false),
+  WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS: positiveInt.default(900),
+  WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT: positiveInt.default(10_000),
+  WORKDOCS_LOCAL_PUBLIC_URL: z.url().optional(),
+});
+
+export interface WorkDocsLocalConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  demoToken: string | undefined;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  chaos: boolean;
+  uploadUrlTtlSeconds: number;
+  folderChildLimit: number;
+  /** The base URL put in upload/download URLs; defaults to the address it listens on. */
+  publicUrl: string | undefined;
+}
+
+const gatewaySchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  WORKDOCS_ENDPOINT: z.url().optional(),
+  WORKDOCS_REGION: z.string().min(1).default('us-east-1'),
+  WORKDOCS_TIMEOUT_MS: positiveInt.default(10_000),
+  WORKDOCS_MAX_SOCKETS: positiveInt.default(128),
+  WORKDOCS_ALLOW_SERVICE_CREDENTIALS: bool.default(false),
+  GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS: positiveInt.default(16),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** `production` hides stack traces and disables the Sandbox landing page and introspection. */
+  production: boolean;
+  /** A WorkDocs-compatible endpoint; undefined means "start the embedded WorkDocs Local". */
+  workdocsEndpoint: string | undefined;
+  region: string;
+  /** The deadline of every WorkDocs call, retries included. */
+  timeoutMs: number;
+  /** The keep-alive socket pool size of the one SDK client. */
+  maxSockets: number;
+  /** Whether a request without a user token may use the gateway's own AWS credentials. */
+  allowServiceCredentials: boolean;
+  /** The cap on concurrent upstream calls one GraphQL request makes. */
+  maxConcurrentUpstreamCalls: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) =>
+        `  ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function loadWorkDocsLocalConfig(env: Env = process.env): WorkDocsLocalConfig {
+  const e = parse(workdocsLocalSchema, env);
+  return {
+    port: e.WORKDOCS_LOCAL_PORT,
+    host: e.WORKDOCS_LOCAL_HOST,
+    dataDir: e.WORKDOCS_LOCAL_DATA_DIR,
+    demoToken: e.WORKDOCS_LOCAL_DEMO_TOKEN,
+    accessKeyId: e.WORKDOCS_LOCAL_ACCESS_KEY_ID,
+    secretAccessKey: e.WORKDOCS_LOCAL_SECRET_ACCESS_KEY,
+    region: e.WORKDOCS_LOCAL_REGION,
+    chaos: e.WORKDOCS_LOCAL_CHAOS,
+    uploadUrlTtlSeconds: e.WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS,
+    folderChildLimit: e.WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT,
+    publicUrl: e.WORKDOCS_LOCAL_PUBLIC_URL,
+  };
+}
+
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const e = parse(gatewaySchema, env);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production: e.NODE_ENV === 'production',
+    workdocsEndpoint: e.WORKDOCS_ENDPOINT,
+    region: e.WORKDOCS_REGION,
+    timeoutMs: e.WORKDOCS_TIMEOUT_MS,
+    maxSockets: e.WORKDOCS_MAX_SOCKETS,
+    allowServiceCredentials: e.WORKDOCS_ALLOW_SERVICE_CREDENTIALS,
+    maxConcurrentUpstreamCalls: e.GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
