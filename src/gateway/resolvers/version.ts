@@ -1,0 +1,59 @@
+/**
+ * `DocumentVersionMetadata` (the SDK's version metadata plus its document id) and the typed
+ * `Thumbnail` / `Source` maps. Engineer C adds the relation field `creator` here.
+ *
+ * `source`: WorkDocs only returns download URLs when asked (`Fields=SOURCE`), so when the field is
+ * selected and the parent lacks them, it reads the version again with `Fields=SOURCE`.
+ */
+import { GetDocumentVersionCommand } from '@aws-sdk/client-workdocs';
+import type {
+  DocumentSourceUrlsResolvers,
+  DocumentThumbnailUrlsResolvers,
+  DocumentVersionMetadataResolvers,
+} from '../../generated/graphql.js';
+import { toGraphQLError } from '../errors.js';
+
+export const versionResolvers: DocumentVersionMetadataResolvers = {
+  id: (p) => p.version.Id ?? '',
+  name: (p) => p.version.Name ?? null,
+  contentType: (p) => p.version.ContentType ?? null,
+  size: (p) => p.version.Size ?? null,
+  signature: (p) => p.version.Signature ?? null,
+  status: (p) => p.version.Status ?? null,
+  createdTimestamp: (p) => p.version.CreatedTimestamp ?? null,
+  modifiedTimestamp: (p) => p.version.ModifiedTimestamp ?? null,
+  contentCreatedTimestamp: (p) => p.version.ContentCreatedTimestamp ?? null,
+  contentModifiedTimestamp: (p) => p.version.ContentModifiedTimestamp ?? null,
+  creatorId: (p) => p.version.CreatorId ?? null,
+  thumbnail: (p) => p.version.Thumbnail ?? null,
+  // Relation (engineer C): batched through DescribeUsers by the request's loader.
+  creator: (p, _args, ctx) =>
+    p.version.CreatorId ? ctx.loaders.users.load(p.version.CreatorId) : null,
+  source: async (p, _args, ctx) => {
+    if (p.version.Source !== undefined) return p.version.Source;
+    if (p.documentId === undefined || p.version.Id === undefined) return null;
+    try {
+      const out = await ctx.workdocs.send(
+        new GetDocumentVersionCommand({
+          DocumentId: p.documentId,
+          VersionId: p.version.Id,
+          Fields: 'SOURCE',
+        }),
+      );
+      return out.Metadata?.Source ?? null;
+    } catch (err) {
+      throw toGraphQLError(err);
+    }
+  },
+};
+
+export const thumbnailResolvers: DocumentThumbnailUrlsResolvers = {
+  small: (p) => p.SMALL ?? null,
+  smallHq: (p) => p.SMALL_HQ ?? null,
+  large: (p) => p.LARGE ?? null,
+};
+
+export const sourceResolvers: DocumentSourceUrlsResolvers = {
+  original: (p) => p.ORIGINAL ?? null,
+  withComments: (p) => p.WITH_COMMENTS ?? null,
+};
