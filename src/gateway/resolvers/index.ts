@@ -1,6 +1,6 @@
 /**
- * The resolver map: one file per type, merged here. Engineer C's files (`query.ts`, `folder.ts`,
- * `user.ts`) are added to this map when they exist.
+ * The resolver map: one file per type, merged here (reads — `query.ts`, `folder.ts`, `user.ts` —
+ * are engineer C's; the upload flow and the shared document/version/error types are B's).
  */
 import type { Resolvers } from '../../generated/graphql.js';
 import { documentResolvers } from './document.js';
