@@ -7,7 +7,6 @@ import {
   DescribeUsersCommand,
   GetDocumentCommand,
   type DescribeUsersCommandInput,
-  type GetDocumentCommandInput,
 } from '@aws-sdk/client-workdocs';
 import { describe, expect, it } from 'vitest';
 import {
