@@ -33,6 +33,8 @@ const workdocsLocalSchema = z.object({
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS: positiveInt.default(900),
   WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT: positiveInt.default(10_000),
   WORKDOCS_LOCAL_PUBLIC_URL: z.url().optional(),
+  WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES: z.coerce.number().int().min(0).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
 export interface WorkDocsLocalConfig {
@@ -48,6 +50,10 @@ export interface WorkDocsLocalConfig {
   folderChildLimit: number;
   /** The base URL put in upload/download URLs; defaults to the address it listens on. */
   publicUrl: string | undefined;
+  /** The storage quota of new users in bytes; undefined = UNLIMITED. */
+  defaultStorageBytes: number | undefined;
+  /** Default: LOG_LEVEL, else `silent` under vitest, else `info`. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 const gatewaySchema = z.object({
@@ -108,6 +114,8 @@ export function loadWorkDocsLocalConfig(env: Env = process.env): WorkDocsLocalCo
     uploadUrlTtlSeconds: e.WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS,
     folderChildLimit: e.WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT,
     publicUrl: e.WORKDOCS_LOCAL_PUBLIC_URL,
+    defaultStorageBytes: e.WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES,
+    logLevel: e.LOG_LEVEL ?? (env.VITEST !== undefined ? 'silent' : 'info'),
   };
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Fault injection, modelled on LocalStack's chaos API: fault rules make operations fail with any
+ * exception before they run; effects delay responses or drop them after the operation ran.
+ */
+import { z } from 'zod';
+import { WorkDocsError } from './errors.js';
+import { exceptionStatus } from './model.js';
+
+export const faultRuleSchema = z.strictObject({
+  operation: z.string().min(1).optional(),
+  error: z.strictObject({
+    code: z.string().min(1),
+    statusCode: z.number().int().min(400).max(599).optional(),
+    message: z.string().optional(),
+  }),
+  probability: z.number().min(0).max(1).default(1),
+  count: z.number().int().positive().optional(),
+});
+export type FaultRule = z.output<typeof faultRuleSchema>;
+
+export const faultRulesSchema = z.union([z.array(faultRuleSchema), faultRuleSchema]);
+
+export const effectSchema = z.strictObject({
+  operation: z.string().min(1).optional(),
+  latencyMs: z.number().int().min(0).max(600_000).optional(),
+  drop: z.boolean().optional(),
+});
+export type Effect = z.output<typeof effectSchema>;
+export const effectsSchema = z.union([z.array(effectSchema), effectSchema]);
+
+export class Chaos {
+  private faults: FaultRule[] = [];
+  private effects: Effect[] = [];
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  addFaults(rules: FaultRule[]): void {
+    this.faults.push(...rules);
+  }
+
+  listFaults(): FaultRule[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  setEffects(effects: Effect[]): void {
+    // `{}` clears: an effect that neither delays nor drops is no effect.
+    this.effects = effects.filter((e) => (e.latencyMs ?? 0) > 0 || e.drop === true);
+  }
+
+  listEffects(): Effect[] {
+    return this.effects.map((e) => ({ ...e }));
+  }
+
+  /** The injected exception for this call, if a rule fires (counts down and removes rules). */
+  fault(operation: string): WorkDocsError | undefined {
+    for (let i = 0; i < this.faults.length; i++) {
+      const rule = this.faults[i];
+      if (!rule) continue;
+      if (rule.operation !== undefined && rule.operation !== operation) continue;
+      if (rule.probability < 1 && this.random() >= rule.probability) continue;
+      if (rule.count !== undefined) {
+        rule.count -= 1;
+        if (rule.count <= 0) this.faults.splice(i, 1);
+      }
+      const code = rule.error.code;
+      const status = rule.error.statusCode ?? exceptionStatus(code) ?? 500;
+      const members: Record<string, unknown> =
+        code === 'EntityNotExistsException' ? { EntityIds: [] } : {};
+      return new WorkDocsError(
+        code,
+        rule.error.message ?? `Injected fault: ${code} for ${operation}`,
+        members,
+        status,
+      );
+    }
+    return undefined;
+  }
+
+  /** The combined effect for this operation: the largest latency, and drop if any says so. */
+  effectFor(operation: string): { latencyMs: number; drop: boolean } {
+    let latencyMs = 0;
+    let drop = false;
+    for (const e of this.effects) {
+      if (e.operation !== undefined && e.operation !== operation) continue;
+      latencyMs = Math.max(latencyMs, e.latencyMs ?? 0);
+      drop ||= e.drop === true;
+    }
+    return { latencyMs, drop };
+  }
+}

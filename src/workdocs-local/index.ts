@@ -1,0 +1,233 @@
+/**
+ * WorkDocs Local: a WorkDocs-compatible HTTP service (restJson1 + SigV4 + Authentication tokens,
+ * SQLite metadata, bytes in files) that the official AWS SDK talks to unchanged.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { loadWorkDocsLocalConfig } from '../config.js';
+import type { WorkDocsLocalConfig } from '../config.js';
+import { BlobStore } from './blobs.js';
+import { Chaos } from './chaos.js';
+import { RequestHandler } from './server.js';
+import { Store, newId, newToken } from './store.js';
+import type { UserRow } from './store.js';
+
+export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
+  logger?: Logger;
+  /** The clock (epoch ms) used for signatures, URL expiry and timestamps; for tests. */
+  now?: () => number;
+}
+
+export interface CreatedUser {
+  userId: string;
+  username: string;
+  rootFolderId: string;
+  token: string;
+}
+
+export interface WorkDocsLocal {
+  /** e.g. http://127.0.0.1:41234 — what the SDK's `endpoint` option takes. */
+  endpoint: string;
+  port: number;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The Authentication token of the demo user. */
+  demoToken: string;
+  demoUserId: string;
+  demoRootFolderId: string;
+  organizationId: string;
+  dataDir: string;
+  /** Stops listening, closes keep-alive sockets, closes the database. */
+  close(): Promise<void>;
+  /** Creates a user (root folder included) and issues a token for them. */
+  createUserWithToken(
+    username: string,
+    options?: { givenName?: string; surname?: string; storageBytes?: number | null },
+  ): CreatedUser;
+  /** Issues a new token for a user (by id or username). */
+  issueToken(userIdOrUsername: string): string;
+  /** Sets a user's quota in bytes; null = UNLIMITED. */
+  setQuota(userIdOrUsername: string, bytes: number | null): void;
+  /** Sets a folder's ResourceState (e.g. RECYCLED, to exercise ProhibitedStateException). */
+  setFolderState(folderId: string, state: 'ACTIVE' | 'RECYCLING' | 'RECYCLED' | 'RESTORING'): void;
+}
+
+export const DB_FILE = 'workdocs-local.sqlite';
+export const DEMO_USERNAME = 'demo';
+
+export interface Seeded {
+  organizationId: string;
+  demoUser: UserRow;
+  demoToken: string;
+  urlKey: Buffer;
+}
+
+/** Opens the data dir's database (creating it), and seeds it idempotently. */
+export function openDataDir(
+  dataDir: string,
+  opts: { demoToken?: string | undefined; defaultStorageBytes?: number | undefined; now: number },
+): { store: Store; seeded: Seeded } {
+  mkdirSync(dataDir, { recursive: true });
+  const store = new Store(path.join(dataDir, DB_FILE));
+  try {
+    const seeded = store.db.transaction((): Seeded => {
+      const organizationId = store.metaOrInit('organization_id', () => `d-${newId().slice(0, 10)}`);
+      const urlKey = Buffer.from(
+        store.metaOrInit('url_key', () => randomBytes(32).toString('hex')),
+        'hex',
+      );
+      let demoUser = store.getUserByUsername(DEMO_USERNAME);
+      if (!demoUser) {
+        demoUser = store.createUser(
+          organizationId,
+          {
+            username: DEMO_USERNAME,
+            email: 'demo@example.com',
+            givenName: 'Demo',
+            surname: 'User',
+            storageType: opts.defaultStorageBytes === undefined ? 'UNLIMITED' : 'QUOTA',
+            storageAllocated: opts.defaultStorageBytes ?? null,
+          },
+          opts.now,
+        );
+      }
+      const stored = store.getMeta('demo_token');
+      const demoToken = opts.demoToken ?? stored ?? newToken();
+      if (demoToken !== stored) store.setMeta('demo_token', demoToken);
+      store.addToken(demoUser.id, demoToken, opts.now);
+      return { organizationId, demoUser, demoToken, urlKey };
+    })();
+    return { store, seeded };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+export async function startWorkDocsLocal(
+  options: WorkDocsLocalOptions = {},
+): Promise<WorkDocsLocal> {
+  const { logger: givenLogger, now: givenNow, ...overrides } = options;
+  const defined = Object.fromEntries(
+    Object.entries(overrides as Record<string, unknown>).filter(([, v]) => v !== undefined),
+  ) as Partial<WorkDocsLocalConfig>;
+  const config: WorkDocsLocalConfig = { ...loadWorkDocsLocalConfig(), ...defined };
+  const now = givenNow ?? Date.now;
+  const logger = (givenLogger ?? pino({ level: config.logLevel })).child({
+    component: 'workdocs-local',
+  });
+  const dataDir = path.resolve(config.dataDir);
+  const { store, seeded } = openDataDir(dataDir, {
+    demoToken: config.demoToken,
+    defaultStorageBytes: config.defaultStorageBytes,
+    now: now(),
+  });
+  const blobs = new BlobStore(dataDir);
+  blobs.sweep(store.referencedBlobs());
+
+  let urlBase = config.publicUrl?.replace(/\/+$/, '') ?? '';
+  const handler = new RequestHandler({
+    store,
+    blobs,
+    chaos: config.chaos ? new Chaos() : undefined,
+    logger,
+    keys: [{ accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }],
+    organizationId: seeded.organizationId,
+    urlKey: seeded.urlKey,
+    urlTtlSeconds: config.uploadUrlTtlSeconds,
+    folderChildLimit: config.folderChildLimit,
+    defaultStorageBytes: config.defaultStorageBytes,
+    urlBase: () => urlBase,
+    now,
+  });
+  const server = createServer({ keepAliveTimeout: 5_000 }, handler.handle);
+  server.on('clientError', (_err, socket) => {
+    socket.destroy();
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const endpoint = `http://${hostForUrl}:${address.port}`;
+  if (urlBase === '') urlBase = endpoint;
+  logger.info({ endpoint, dataDir, chaos: config.chaos }, 'WorkDocs Local listening');
+
+  let closed: Promise<void> | undefined;
+  const findUser = (idOrUsername: string): UserRow => {
+    const user = store.findUser(idOrUsername);
+    if (!user) throw new Error(`No user ${idOrUsername}`);
+    return user;
+  };
+
+  return {
+    endpoint,
+    port: address.port,
+    region: config.region,
+    accessKeyId: config.accessKeyId,
+    secretAccessKey: config.secretAccessKey,
+    demoToken: seeded.demoToken,
+    demoUserId: seeded.demoUser.id,
+    demoRootFolderId: seeded.demoUser.root_folder_id,
+    organizationId: seeded.organizationId,
+    dataDir,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          store.close();
+          logger.info('WorkDocs Local stopped');
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+    createUserWithToken(username, opts = {}) {
+      const storageBytes =
+        opts.storageBytes === undefined
+          ? config.defaultStorageBytes
+          : (opts.storageBytes ?? undefined);
+      const user = store.createUser(
+        seeded.organizationId,
+        {
+          username,
+          givenName: opts.givenName ?? username,
+          surname: opts.surname ?? 'User',
+          storageType: storageBytes === undefined ? 'UNLIMITED' : 'QUOTA',
+          storageAllocated: storageBytes ?? null,
+        },
+        now(),
+      );
+      const token = newToken();
+      store.addToken(user.id, token, now());
+      return { userId: user.id, username: user.username, rootFolderId: user.root_folder_id, token };
+    },
+    issueToken(idOrUsername) {
+      const user = findUser(idOrUsername);
+      const token = newToken();
+      store.addToken(user.id, token, now());
+      return token;
+    },
+    setQuota(idOrUsername, bytes) {
+      store.setQuota(findUser(idOrUsername).id, bytes, now());
+    },
+    setFolderState(folderId, state) {
+      store.setFolderState(folderId, state, now());
+    },
+  };
+}

@@ -1,0 +1,533 @@
+/**
+ * Metadata of WorkDocs Local in SQLite (better-sqlite3, WAL): organization, users, tokens,
+ * folders, documents and versions. File bytes live in the blob directory (see blobs.ts); rows
+ * only reference server-generated blob names.
+ */
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  email: string | null;
+  given_name: string;
+  surname: string;
+  organization_id: string;
+  root_folder_id: string;
+  recycle_bin_folder_id: string;
+  status: string;
+  type: string;
+  time_zone_id: string | null;
+  locale: string | null;
+  storage_type: string;
+  storage_allocated: number | null;
+  created_ms: number;
+  modified_ms: number;
+}
+
+export interface FolderRow {
+  id: string;
+  name: string | null;
+  creator_id: string;
+  owner_id: string;
+  parent_id: string | null;
+  resource_state: string;
+  created_ms: number;
+  modified_ms: number;
+}
+
+export interface DocumentRow {
+  id: string;
+  name: string;
+  creator_id: string;
+  owner_id: string;
+  parent_id: string;
+  resource_state: string;
+  created_ms: number;
+  modified_ms: number;
+}
+
+export interface VersionRow {
+  seq: number;
+  id: string;
+  document_id: string;
+  name: string;
+  content_type: string;
+  declared_size: number | null;
+  status: string;
+  signature: string | null;
+  blob: string | null;
+  blob_size: number | null;
+  creator_id: string;
+  created_ms: number;
+  modified_ms: number;
+  content_created_ms: number | null;
+  content_modified_ms: number | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  email TEXT,
+  given_name TEXT NOT NULL,
+  surname TEXT NOT NULL,
+  organization_id TEXT NOT NULL,
+  root_folder_id TEXT NOT NULL,
+  recycle_bin_folder_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  type TEXT NOT NULL,
+  time_zone_id TEXT,
+  locale TEXT,
+  storage_type TEXT NOT NULL,
+  storage_allocated INTEGER,
+  password_hash TEXT,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS folders (
+  id TEXT PRIMARY KEY,
+  name TEXT,
+  creator_id TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  parent_id TEXT,
+  resource_state TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS folders_parent ON folders(parent_id);
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  creator_id TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  resource_state TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_parent ON documents(parent_id);
+CREATE TABLE IF NOT EXISTS versions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  document_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  declared_size INTEGER,
+  status TEXT NOT NULL,
+  signature TEXT,
+  blob TEXT,
+  blob_size INTEGER,
+  creator_id TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  content_created_ms INTEGER,
+  content_modified_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS versions_document ON versions(document_id);
+`;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new resource id: 64 hex characters (fits `[\w+-.@]+`, ≤ 128). */
+export function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** A new version id: creation time plus randomness, so ids sort roughly by age. */
+export function newVersionId(now: number): string {
+  return `${now}-${randomBytes(12).toString('hex')}`;
+}
+
+export function newToken(): string {
+  return `wdl_${randomBytes(32).toString('base64url')}`;
+}
+
+export interface NewUser {
+  username: string;
+  email?: string | undefined;
+  givenName: string;
+  surname: string;
+  password?: string | undefined;
+  timeZoneId?: string | undefined;
+  type?: string | undefined;
+  storageType: 'UNLIMITED' | 'QUOTA';
+  storageAllocated: number | null;
+}
+
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  /** Returns the stored value of `key`, creating it with `make()` first if absent. */
+  metaOrInit(key: string, make: () => string): string {
+    const existing = this.getMeta(key);
+    if (existing !== undefined) return existing;
+    const value = make();
+    this.setMeta(key, value);
+    return value;
+  }
+
+  // ---- users and tokens ----
+
+  createUser(organizationId: string, u: NewUser, now: number): UserRow {
+    const id = `${u.username.replace(/[^\w+.@-]/g, '_').slice(0, 64)}-${randomBytes(8).toString('hex')}`;
+    const rootId = newId();
+    const binId = newId();
+    const passwordHash = u.password !== undefined ? hashPassword(u.password) : null;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO users (id, username, email, given_name, surname, organization_id, root_folder_id,
+             recycle_bin_folder_id, status, type, time_zone_id, locale, storage_type, storage_allocated,
+             password_hash, created_ms, modified_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, 'default', ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          u.username,
+          u.email ?? null,
+          u.givenName,
+          u.surname,
+          organizationId,
+          rootId,
+          binId,
+          u.type ?? 'USER',
+          u.timeZoneId ?? null,
+          u.storageType,
+          u.storageAllocated,
+          passwordHash,
+          now,
+          now,
+        );
+      const insertFolder = this.db.prepare(
+        `INSERT INTO folders (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
+         VALUES (?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
+      );
+      insertFolder.run(rootId, null, id, id, now, now);
+      insertFolder.run(binId, 'Recycle bin', id, id, now, now);
+    })();
+    const user = this.getUser(id);
+    if (!user) throw new Error('user insert failed');
+    return user;
+  }
+
+  getUser(id: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+  }
+
+  getUserByUsername(username: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
+      UserRow | undefined;
+  }
+
+  /** A user by id or username. */
+  findUser(idOrUsername: string): UserRow | undefined {
+    return this.getUser(idOrUsername) ?? this.getUserByUsername(idOrUsername);
+  }
+
+  listUsers(organizationId: string): UserRow[] {
+    return this.db
+      .prepare('SELECT * FROM users WHERE organization_id = ? ORDER BY username COLLATE NOCASE')
+      .all(organizationId) as UserRow[];
+  }
+
+  setQuota(userId: string, bytes: number | null, now: number): void {
+    this.db
+      .prepare(
+        'UPDATE users SET storage_type = ?, storage_allocated = ?, modified_ms = ? WHERE id = ?',
+      )
+      .run(bytes === null ? 'UNLIMITED' : 'QUOTA', bytes, now, userId);
+  }
+
+  addToken(userId: string, token: string, now: number): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO tokens (hash, user_id, created_ms) VALUES (?, ?, ?)')
+      .run(hashToken(token), userId, now);
+  }
+
+  userForToken(token: string): UserRow | undefined {
+    return this.db
+      .prepare('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?')
+      .get(hashToken(token)) as UserRow | undefined;
+  }
+
+  /** Bytes of the user's documents: every version whose bytes have arrived. */
+  storageUtilized(userId: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(v.blob_size), 0) AS total FROM versions v
+         JOIN documents d ON d.id = v.document_id WHERE d.owner_id = ? AND v.blob_size IS NOT NULL`,
+      )
+      .get(userId) as { total: number };
+    return row.total;
+  }
+
+  // ---- folders ----
+
+  getFolder(id: string): FolderRow | undefined {
+    return this.db.prepare('SELECT * FROM folders WHERE id = ?').get(id) as FolderRow | undefined;
+  }
+
+  createFolder(f: Omit<FolderRow, 'id'>): FolderRow {
+    const id = newId();
+    this.db
+      .prepare(
+        `INSERT INTO folders (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        f.name,
+        f.creator_id,
+        f.owner_id,
+        f.parent_id,
+        f.resource_state,
+        f.created_ms,
+        f.modified_ms,
+      );
+    return { id, ...f };
+  }
+
+  setFolderState(id: string, state: string, now: number): void {
+    this.db
+      .prepare('UPDATE folders SET resource_state = ?, modified_ms = ? WHERE id = ?')
+      .run(state, now, id);
+  }
+
+  childFolders(parentId: string): FolderRow[] {
+    return this.db
+      .prepare('SELECT * FROM folders WHERE parent_id = ?')
+      .all(parentId) as FolderRow[];
+  }
+
+  childDocuments(parentId: string): DocumentRow[] {
+    return this.db
+      .prepare('SELECT * FROM documents WHERE parent_id = ?')
+      .all(parentId) as DocumentRow[];
+  }
+
+  childCount(parentId: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM folders WHERE parent_id = ?) +
+                (SELECT COUNT(*) FROM documents WHERE parent_id = ?) AS n`,
+      )
+      .get(parentId, parentId) as { n: number };
+    return row.n;
+  }
+
+  folderNameTaken(parentId: string, name: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM folders WHERE parent_id = ? AND name = ?')
+        .get(parentId, name) !== undefined
+    );
+  }
+
+  documentNameTaken(parentId: string, name: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM documents WHERE parent_id = ? AND name = ?')
+        .get(parentId, name) !== undefined
+    );
+  }
+
+  // ---- documents and versions ----
+
+  getDocument(id: string): DocumentRow | undefined {
+    return this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as
+      DocumentRow | undefined;
+  }
+
+  getVersion(documentId: string, versionId: string): VersionRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM versions WHERE document_id = ? AND id = ?')
+      .get(documentId, versionId) as VersionRow | undefined;
+  }
+
+  versions(documentId: string): VersionRow[] {
+    return this.db
+      .prepare('SELECT * FROM versions WHERE document_id = ? ORDER BY seq DESC')
+      .all(documentId) as VersionRow[];
+  }
+
+  /** The latest ACTIVE version, or the newest version if none is active yet. */
+  latestVersion(documentId: string): VersionRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT * FROM versions WHERE document_id = ?
+         ORDER BY CASE status WHEN 'ACTIVE' THEN 0 ELSE 1 END, seq DESC LIMIT 1`,
+      )
+      .get(documentId) as VersionRow | undefined;
+  }
+
+  hasActiveVersion(documentId: string): boolean {
+    return (
+      this.db
+        .prepare("SELECT 1 FROM versions WHERE document_id = ? AND status = 'ACTIVE'")
+        .get(documentId) !== undefined
+    );
+  }
+
+  createDocumentWithVersion(
+    doc: Omit<DocumentRow, 'id'>,
+    version: Omit<VersionRow, 'seq' | 'document_id'>,
+  ): {
+    document: DocumentRow;
+    version: VersionRow;
+  } {
+    const id = newId();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO documents (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          doc.name,
+          doc.creator_id,
+          doc.owner_id,
+          doc.parent_id,
+          doc.resource_state,
+          doc.created_ms,
+          doc.modified_ms,
+        );
+      this.insertVersion(id, version);
+    })();
+    const document = this.getDocument(id);
+    const v = this.getVersion(id, version.id);
+    if (!document || !v) throw new Error('document insert failed');
+    return { document, version: v };
+  }
+
+  addVersion(documentId: string, version: Omit<VersionRow, 'seq' | 'document_id'>): VersionRow {
+    this.insertVersion(documentId, version);
+    const v = this.getVersion(documentId, version.id);
+    if (!v) throw new Error('version insert failed');
+    return v;
+  }
+
+  private insertVersion(documentId: string, v: Omit<VersionRow, 'seq' | 'document_id'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO versions (id, document_id, name, content_type, declared_size, status, signature, blob,
+           blob_size, creator_id, created_ms, modified_ms, content_created_ms, content_modified_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        v.id,
+        documentId,
+        v.name,
+        v.content_type,
+        v.declared_size,
+        v.status,
+        v.signature,
+        v.blob,
+        v.blob_size,
+        v.creator_id,
+        v.created_ms,
+        v.modified_ms,
+        v.content_created_ms,
+        v.content_modified_ms,
+      );
+  }
+
+  /**
+   * Records the bytes of an INITIALIZED version; returns the blob it replaced (to delete) or
+   * undefined. Returns false if the version is gone or no longer INITIALIZED.
+   */
+  setVersionBlob(
+    documentId: string,
+    versionId: string,
+    blob: string,
+    size: number,
+    signature: string,
+    now: number,
+  ): { ok: boolean; previousBlob: string | null } {
+    return this.db.transaction(() => {
+      const v = this.getVersion(documentId, versionId);
+      if (v?.status !== 'INITIALIZED') return { ok: false, previousBlob: null };
+      this.db
+        .prepare(
+          'UPDATE versions SET blob = ?, blob_size = ?, signature = ?, modified_ms = ? WHERE seq = ?',
+        )
+        .run(blob, size, signature, now, v.seq);
+      return { ok: true, previousBlob: v.blob };
+    })();
+  }
+
+  activateVersion(seq: number, documentId: string, name: string, now: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE versions SET status = 'ACTIVE', modified_ms = ? WHERE seq = ?")
+        .run(now, seq);
+      this.db
+        .prepare('UPDATE documents SET name = ?, modified_ms = ? WHERE id = ?')
+        .run(name, now, documentId);
+    })();
+  }
+
+  /** Deletes a version (and its document if it was the only one); returns whether the doc went. */
+  deleteVersion(seq: number, documentId: string): boolean {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM versions WHERE seq = ?').run(seq);
+      const left = this.db
+        .prepare('SELECT COUNT(*) AS n FROM versions WHERE document_id = ?')
+        .get(documentId) as { n: number };
+      if (left.n === 0) {
+        this.db.prepare('DELETE FROM documents WHERE id = ?').run(documentId);
+        return true;
+      }
+      return false;
+    })();
+  }
+
+  /** Every blob name referenced by a version (for sweeping orphans at start). */
+  referencedBlobs(): Set<string> {
+    const rows = this.db.prepare('SELECT blob FROM versions WHERE blob IS NOT NULL').all() as {
+      blob: string;
+    }[];
+    return new Set(rows.map((r) => r.blob));
+  }
+}
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32);
+  return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
+}
