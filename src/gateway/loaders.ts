@@ -49,6 +49,8 @@ import type {
 /** The model's limits on `DescribeUsers`: `userIds` 1–2000 characters, `limit` 1–999. */
 export const DESCRIBE_USERS_MAX_IDS_CHARS = 2000;
 export const DESCRIBE_USERS_MAX_LIMIT = 999;
+/** A user id DescribeUsers can be asked for: the model's `IdType` without `,` and `&`, 1–256. */
+const USER_ID_PATTERN = /^[\w+\-.@]{1,256}$/;
 /** The model's `LimitType` maximum, used for every "all pages" read. */
 const PAGE_LIMIT = 999;
 
@@ -250,7 +252,10 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
 
   const users = new DataLoader<string, User | null>(
     async (ids) => {
-      const maps = await Promise.all(splitUserIdBatches(ids).map(loadUserBatch));
+      // An id that cannot be a WorkDocs user id (e.g. one with a comma, which would split the
+      // `userIds` list) names no user: null, without a call.
+      const valid = [...new Set(ids.filter((id) => USER_ID_PATTERN.test(id)))];
+      const maps = await Promise.all(splitUserIdBatches(valid).map(loadUserBatch));
       const byId = new Map<string, User | Error>();
       for (const m of maps) for (const [k, v] of m) byId.set(k, v);
       return ids.map((id) => byId.get(id) ?? null);

@@ -131,6 +131,22 @@ describe('createLoaders', () => {
     expect((calls[0]!.input as DescribeUsersCommandInput).Limit).toBe(3);
   });
 
+  it('answers null, without a call, for an id that cannot name a user (a comma would split userIds)', async () => {
+    const { sender, calls } = fakeWorkDocs();
+    const loaders = createLoaders({
+      workdocs: sender,
+      authenticationToken: 't',
+      maxConcurrentUpstreamCalls: 4,
+    });
+    const [bad, good] = await Promise.all([
+      loaders.users.load('known-a,known-b'),
+      loaders.users.load('known-c'),
+    ]);
+    expect(bad).toBeNull();
+    expect(good?.Id).toBe('known-c');
+    expect(calls.map((c) => (c.input as DescribeUsersCommandInput).UserIds)).toEqual(['known-c']);
+  });
+
   it('gives each request its own cache and its own token', async () => {
     const { sender, calls } = fakeWorkDocs();
     const alice = createLoaders({
