@@ -202,6 +202,8 @@ export async function createGatewayServer(
     includeStacktraceInErrorResponses: !config.production,
     formatError: makeFormatError(config.production, log),
     logger: log,
+    // The owner of the process (main.ts) handles SIGINT/SIGTERM and calls close().
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production

@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+/**
+ * The CLI entry and composition root (`npm start`, bin `workdocs-graphql`).
+ *
+ * - `WORKDOCS_ENDPOINT` unset: starts the embedded WorkDocs Local (its `WORKDOCS_LOCAL_*`
+ *   variables) and points the gateway at it with its key pair.
+ * - `WORKDOCS_ENDPOINT` set: the gateway calls that endpoint with the standard AWS credential
+ *   provider chain (environment, shared config/SSO, container or instance role).
+ *
+ * Prints the GraphQL URL, the Sandbox URL, WorkDocs Local's endpoint and demo token, and a curl
+ * example. Stops gracefully on SIGINT/SIGTERM (gateway first, then WorkDocs Local).
+ * Exit codes: 0 normal stop, 1 start-up failure, 2 invalid configuration or arguments.
+ *
+ * This is the only module of the gateway side that imports WorkDocs Local.
+ */
+import { pino } from 'pino';
+import {
+  ConfigError,
+  loadGatewayConfig,
+  loadWorkDocsLocalConfig,
+  type GatewayConfig,
+  type WorkDocsLocalConfig,
+} from './config.js';
+import { createGatewayServer, type GatewayServer } from './gateway/server.js';
+import { startWorkDocsLocal, type WorkDocsLocal } from './workdocs-local/index.js';
+
+const HELP = `workdocs-graphql — a GraphQL (Apollo Federation 2) gateway over the Amazon WorkDocs API
+
+Usage: workdocs-graphql [--help]        (npm start)
+
+Without WORKDOCS_ENDPOINT it starts the embedded WorkDocs Local and prints a demo token.
+Configuration is read from environment variables only:
+
+Gateway
+  PORT                                   gateway port (default 4000; 0 = any free port)
+  HOST                                   gateway listen address (default 127.0.0.1; 0.0.0.0 for all)
+  NODE_ENV                               development | production | test (default development);
+                                         production: no Sandbox, no introspection, no stack traces
+  WORKDOCS_ENDPOINT                      a WorkDocs-compatible URL; unset = start the embedded WorkDocs Local
+  WORKDOCS_REGION                        AWS region of the SDK client (default us-east-1)
+  WORKDOCS_TIMEOUT_MS                    deadline of every WorkDocs call, retries included (default 10000)
+  WORKDOCS_MAX_SOCKETS                   keep-alive socket pool of the SDK client (default 128)
+  WORKDOCS_ALLOW_SERVICE_CREDENTIALS     true = a request without \`Authorization: Bearer <token>\` is sent
+                                         with the gateway's own AWS credentials (default false: refused
+                                         with UNAUTHENTICATED)
+  GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS  cap on concurrent WorkDocs calls of one GraphQL request (default 16)
+  LOG_LEVEL                              fatal | error | warn | info | debug | trace | silent (default info)
+
+Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)
+  WORKDOCS_LOCAL_PORT                    port (default 4100)
+  WORKDOCS_LOCAL_HOST                    listen address (default 127.0.0.1)
+  WORKDOCS_LOCAL_DATA_DIR                SQLite database and file bytes (default .workdocs-local)
+  WORKDOCS_LOCAL_DEMO_TOKEN              the demo user's token (default: generated once, kept in the data dir)
+  WORKDOCS_LOCAL_ACCESS_KEY_ID           the SigV4 access key id it accepts (default AKIAWORKDOCSLOCAL000)
+  WORKDOCS_LOCAL_SECRET_ACCESS_KEY       the matching secret key (default: the documented development key)
+  WORKDOCS_LOCAL_REGION                  the region it signs for (default us-east-1)
+  WORKDOCS_LOCAL_CHAOS                   true = enable the fault-injection API /_local/chaos (default false)
+  WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS  lifetime of upload/download URLs (default 900)
+  WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT      children per folder before LimitExceededException (default 10000)
+  WORKDOCS_LOCAL_PUBLIC_URL              base URL put in upload/download URLs (default: its own address)
+  WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES   storage quota of new users in bytes (default: unlimited)
+
+With WORKDOCS_ENDPOINT set, AWS credentials come from the standard chain (AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, container or instance roles).
+
+Exit codes: 0 stopped, 1 start-up failure, 2 invalid configuration or arguments.
+`;
+
+/** The banner printed once both servers listen. */
+function banner(gateway: GatewayServer, local: WorkDocsLocal | undefined): string {
+  const sandbox = `https://studio.apollographql.com/sandbox/explorer?endpoint=${encodeURIComponent(gateway.url)}`;
+  const lines = [
+    '',
+    `  GraphQL     ${gateway.url}`,
+    `  Sandbox     ${gateway.url}  (open in a browser; or ${sandbox})`,
+    `  Health      ${gateway.url.replace(/\/graphql$/, '/health')}`,
+  ];
+  if (local === undefined) {
+    lines.push('  WorkDocs    the configured WORKDOCS_ENDPOINT (AWS credential chain)');
+  } else {
+    const query =
+      'mutation { initiateDocumentVersionUpload(input: { name: \\"hello.txt\\", contentType: \\"text/plain\\", ' +
+      `documentSizeInBytes: 12, parentFolderId: \\"${local.demoRootFolderId}\\" }) { __typename ` +
+      '... on InitiateDocumentVersionUploadPayload { metadata { id latestVersionMetadata { id status } } ' +
+      'uploadMetadata { uploadUrl signedHeaders { name value } } } ... on UserError { code message } } }';
+    lines.push(
+      `  WorkDocs    WorkDocs Local at ${local.endpoint} (data in ${local.dataDir})`,
+      `  Demo token  ${local.demoToken}`,
+      `  Root folder ${local.demoRootFolderId}`,
+      '',
+      '  In Sandbox, add the header  Authorization: Bearer <demo token>',
+      '',
+      '  Try it:',
+      `  curl -s ${gateway.url} \\`,
+      `    -H 'Content-Type: application/json' \\`,
+      `    -H 'Authorization: Bearer ${local.demoToken}' \\`,
+      `    -d '{"query":"${query}"}'`,
+    );
+  }
+  lines.push('', '  Ctrl-C stops.', '');
+  return lines.join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = argv.filter((a) => a !== '--');
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`Unknown argument: ${args.join(' ')}\n\n${HELP}`);
+    return 2;
+  }
+
+  let config: GatewayConfig;
+  let localConfig: WorkDocsLocalConfig | undefined;
+  try {
+    config = loadGatewayConfig();
+    if (config.workdocsEndpoint === undefined) localConfig = loadWorkDocsLocalConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n\nRun with --help for the list of variables.\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const log = pino({ level: config.logLevel });
+  let local: WorkDocsLocal | undefined;
+  let gateway: GatewayServer | undefined;
+  try {
+    if (localConfig !== undefined) {
+      local = await startWorkDocsLocal({ ...localConfig, logger: log.child({ name: 'local' }) });
+      gateway = await createGatewayServer(
+        { ...config, workdocsEndpoint: local.endpoint, region: local.region },
+        {
+          logger: log.child({ name: 'gateway' }),
+          credentials: { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
+        },
+      );
+    } else {
+      gateway = await createGatewayServer(config, { logger: log.child({ name: 'gateway' }) });
+    }
+  } catch (err) {
+    process.stderr.write(`Could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await local?.close().catch(() => undefined);
+    return 1;
+  }
+
+  process.stdout.write(banner(gateway, local));
+
+  const started = gateway;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`${signal} again: exiting now\n`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      log.info({ signal }, 'stopping');
+      void (async () => {
+        let code = 0;
+        try {
+          await started.close();
+        } catch (err) {
+          log.error({ err }, 'gateway did not stop cleanly');
+          code = 1;
+        }
+        try {
+          await local?.close();
+        } catch (err) {
+          log.error({ err }, 'WorkDocs Local did not stop cleanly');
+          code = 1;
+        }
+        resolve(code);
+      })();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `Fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
