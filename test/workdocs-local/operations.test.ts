@@ -1,0 +1,701 @@
+import { createHash } from 'node:crypto';
+import {
+  AbortDocumentVersionUploadCommand,
+  CreateFolderCommand,
+  CreateUserCommand,
+  DescribeDocumentVersionsCommand,
+  DescribeFolderContentsCommand,
+  DescribeRootFoldersCommand,
+  DescribeUsersCommand,
+  EntityAlreadyExistsException,
+  EntityNotExistsException,
+  GetCurrentUserCommand,
+  GetDocumentCommand,
+  GetDocumentVersionCommand,
+  GetFolderCommand,
+  InitiateDocumentVersionUploadCommand,
+  InvalidArgumentException,
+  LimitExceededException,
+  ProhibitedStateException,
+  StorageLimitExceededException,
+  StorageLimitWillExceedException,
+  UnauthorizedOperationException,
+  UnauthorizedResourceAccessException,
+  UpdateDocumentVersionCommand,
+} from '@aws-sdk/client-workdocs';
+import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from './helpers.js';
+import type { Harness } from './helpers.js';
+
+let h: Harness;
+let token: string;
+let root: string;
+let client: WorkDocsClient;
+
+beforeAll(async () => {
+  h = await startHarness({ folderChildLimit: 25 });
+  token = h.local.demoToken;
+  root = h.local.demoRootFolderId;
+  client = h.client;
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+let counter = 0;
+const uniqueName = (base: string): string => `${base}-${++counter}.txt`;
+
+async function initiate(
+  opts: { name?: string; parent?: string; size?: number; contentType?: string; id?: string } = {},
+) {
+  return client.send(
+    new InitiateDocumentVersionUploadCommand({
+      AuthenticationToken: token,
+      ParentFolderId: opts.id === undefined ? (opts.parent ?? root) : undefined,
+      Id: opts.id,
+      Name: opts.id === undefined ? (opts.name ?? uniqueName('doc')) : opts.name,
+      ContentType: opts.contentType ?? 'text/plain',
+      DocumentSizeInBytes: opts.size,
+    }),
+  );
+}
+
+async function put(url: string, headers: Record<string, string>, body: string | Buffer) {
+  return fetch(url, { method: 'PUT', headers, body });
+}
+
+/** Initiate + PUT + activate; returns document and version ids. */
+async function uploadActive(content: string, opts: { name?: string; parent?: string } = {}) {
+  const init = await initiate({ ...opts, size: Buffer.byteLength(content) });
+  const res = await put(
+    init.UploadMetadata!.UploadUrl!,
+    init.UploadMetadata!.SignedHeaders!,
+    content,
+  );
+  expect(res.status).toBe(200);
+  const documentId = init.Metadata!.Id!;
+  const versionId = init.Metadata!.LatestVersionMetadata!.Id!;
+  await client.send(
+    new UpdateDocumentVersionCommand({
+      AuthenticationToken: token,
+      DocumentId: documentId,
+      VersionId: versionId,
+      VersionStatus: 'ACTIVE',
+    }),
+  );
+  return { documentId, versionId };
+}
+
+describe('users', () => {
+  it('GetCurrentUser returns the demo user with storage', async () => {
+    const { User } = await client.send(new GetCurrentUserCommand({ AuthenticationToken: token }));
+    expect(User).toMatchObject({
+      Id: h.local.demoUserId,
+      Username: 'demo',
+      RootFolderId: root,
+      OrganizationId: h.local.organizationId,
+      Status: 'ACTIVE',
+      Type: 'USER',
+      Storage: { StorageRule: { StorageType: 'UNLIMITED' } },
+    });
+    expect(User!.CreatedTimestamp).toBeInstanceOf(Date);
+    expect(typeof User!.Storage!.StorageUtilizedInBytes).toBe('number');
+  });
+
+  it('GetCurrentUser without a token is UnauthorizedResourceAccess', async () => {
+    await expect(client.send(new GetCurrentUserCommand({} as never))).rejects.toBeInstanceOf(
+      UnauthorizedResourceAccessException,
+    );
+  });
+
+  it('an unknown token is UnauthorizedResourceAccessException (404)', async () => {
+    const err: unknown = await client
+      .send(new GetCurrentUserCommand({ AuthenticationToken: 'not-a-token' }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnauthorizedResourceAccessException);
+    expect((err as UnauthorizedResourceAccessException).$metadata.httpStatusCode).toBe(404);
+    expect((err as UnauthorizedResourceAccessException).$metadata.requestId).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
+  });
+
+  it('CreateUser (administrator) then DescribeUsers with comma-separated userIds and paging', async () => {
+    const created = await client.send(
+      new CreateUserCommand({
+        Username: 'alice',
+        GivenName: 'Alice',
+        Surname: 'Liddell',
+        Password: 'secret-pw',
+        EmailAddress: 'alice@example.com',
+        StorageRule: { StorageType: 'QUOTA', StorageAllocatedInBytes: 1000 },
+      }),
+    );
+    expect(created.$metadata.httpStatusCode).toBe(201);
+    expect(created.User).toMatchObject({
+      Username: 'alice',
+      GivenName: 'Alice',
+      Surname: 'Liddell',
+      EmailAddress: 'alice@example.com',
+      Storage: { StorageRule: { StorageType: 'QUOTA', StorageAllocatedInBytes: 1000 } },
+    });
+    const aliceId = created.User!.Id!;
+    expect(created.User!.RootFolderId).toMatch(/^[\w+-.@]+$/);
+
+    const both = await client.send(
+      new DescribeUsersCommand({
+        AuthenticationToken: token,
+        UserIds: `${aliceId}, ${h.local.demoUserId}`,
+        Fields: 'STORAGE_METADATA',
+      }),
+    );
+    expect(both.Users!.map((u) => u.Username).sort()).toEqual(['alice', 'demo']);
+    expect(both.Users![0]!.Storage).toBeDefined();
+
+    const noStorage = await client.send(
+      new DescribeUsersCommand({ AuthenticationToken: token, UserIds: aliceId }),
+    );
+    expect(noStorage.Users).toHaveLength(1);
+    expect(noStorage.Users![0]!.Storage).toBeUndefined();
+
+    const page1 = await client.send(new DescribeUsersCommand({ Limit: 1 }));
+    expect(page1.Users).toHaveLength(1);
+    expect(page1.Marker).toBeDefined();
+    const page2 = await client.send(new DescribeUsersCommand({ Limit: 1, Marker: page1.Marker }));
+    expect(page2.Users).toHaveLength(1);
+    expect(page2.Users![0]!.Id).not.toBe(page1.Users![0]!.Id);
+
+    await expect(
+      client.send(
+        new CreateUserCommand({
+          Username: 'alice',
+          GivenName: 'A',
+          Surname: 'B',
+          Password: 'pass',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(EntityAlreadyExistsException);
+  });
+
+  it('CreateUser with a user token (not an administrator) is UnauthorizedOperation', async () => {
+    const err: unknown = await client
+      .send(
+        new CreateUserCommand({
+          AuthenticationToken: token,
+          Username: 'mallory',
+          GivenName: 'M',
+          Surname: 'X',
+          Password: 'pass',
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnauthorizedOperationException);
+    expect((err as UnauthorizedOperationException).$metadata.httpStatusCode).toBe(403);
+  });
+
+  it('model validation: a bad Username pattern and a short Password are InvalidArgument naming the member', async () => {
+    const err: unknown = await client
+      .send(
+        new CreateUserCommand({
+          Username: 'bad name!',
+          GivenName: 'A',
+          Surname: 'B',
+          Password: 'pass',
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidArgumentException);
+    expect((err as Error).message).toContain('Username');
+    const err2: unknown = await client
+      .send(new CreateUserCommand({ Username: 'bob', GivenName: 'A', Surname: 'B', Password: 'p' }))
+      .catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(InvalidArgumentException);
+    expect((err2 as Error).message).toContain('Password');
+  });
+});
+
+describe('folders', () => {
+  it('DescribeRootFolders returns the root; GetFolder returns it', async () => {
+    const roots = await client.send(new DescribeRootFoldersCommand({ AuthenticationToken: token }));
+    expect(roots.Folders!.map((f) => f.Id)).toEqual([root]);
+    const got = await client.send(
+      new GetFolderCommand({ AuthenticationToken: token, FolderId: root }),
+    );
+    expect(got.Metadata).toMatchObject({
+      Id: root,
+      ResourceState: 'ACTIVE',
+      CreatorId: h.local.demoUserId,
+    });
+  });
+
+  it('DescribeRootFolders without a token is refused', async () => {
+    await expect(client.send(new DescribeRootFoldersCommand({} as never))).rejects.toBeInstanceOf(
+      UnauthorizedResourceAccessException,
+    );
+  });
+
+  it('CreateFolder, duplicate name, unknown parent, child limit, recycled parent', async () => {
+    const created = await client.send(
+      new CreateFolderCommand({
+        AuthenticationToken: token,
+        ParentFolderId: root,
+        Name: 'Projects',
+      }),
+    );
+    expect(created.$metadata.httpStatusCode).toBe(201);
+    const folderId = created.Metadata!.Id!;
+    expect(created.Metadata).toMatchObject({
+      Name: 'Projects',
+      ParentFolderId: root,
+      ResourceState: 'ACTIVE',
+    });
+    expect(created.Metadata!.CreatedTimestamp).toBeInstanceOf(Date);
+
+    await expect(
+      client.send(
+        new CreateFolderCommand({
+          AuthenticationToken: token,
+          ParentFolderId: root,
+          Name: 'Projects',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(EntityAlreadyExistsException);
+
+    const missing: unknown = await client
+      .send(
+        new CreateFolderCommand({
+          AuthenticationToken: token,
+          ParentFolderId: 'nope123',
+          Name: 'X',
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(EntityNotExistsException);
+    expect((missing as EntityNotExistsException).EntityIds).toEqual(['nope123']);
+
+    // folderChildLimit is 25 in this harness
+    for (let i = 0; i < 25; i++) {
+      await client.send(
+        new CreateFolderCommand({
+          AuthenticationToken: token,
+          ParentFolderId: folderId,
+          Name: `c${i}`,
+        }),
+      );
+    }
+    await expect(
+      client.send(
+        new CreateFolderCommand({
+          AuthenticationToken: token,
+          ParentFolderId: folderId,
+          Name: 'c-extra',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(LimitExceededException);
+    await expect(initiate({ parent: folderId })).rejects.toBeInstanceOf(LimitExceededException);
+
+    const recycled = await client.send(
+      new CreateFolderCommand({ AuthenticationToken: token, ParentFolderId: root, Name: 'Old' }),
+    );
+    h.local.setFolderState(recycled.Metadata!.Id!, 'RECYCLED');
+    await expect(initiate({ parent: recycled.Metadata!.Id! })).rejects.toBeInstanceOf(
+      ProhibitedStateException,
+    );
+    await expect(
+      client.send(
+        new CreateFolderCommand({
+          AuthenticationToken: token,
+          ParentFolderId: recycled.Metadata!.Id!,
+          Name: 'x',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ProhibitedStateException);
+  });
+
+  it('DescribeFolderContents pages with markers, filters by type and sorts', async () => {
+    const parent = await client.send(
+      new CreateFolderCommand({ AuthenticationToken: token, ParentFolderId: root, Name: 'Paging' }),
+    );
+    const pid = parent.Metadata!.Id!;
+    await client.send(
+      new CreateFolderCommand({ AuthenticationToken: token, ParentFolderId: pid, Name: 'sub' }),
+    );
+    await uploadActive('b', { parent: pid, name: 'b.txt' });
+    await uploadActive('a', { parent: pid, name: 'a.txt' });
+    await initiate({ parent: pid, name: 'pending.txt' }); // INITIALIZED only: hidden by default
+
+    const all = await client.send(
+      new DescribeFolderContentsCommand({ AuthenticationToken: token, FolderId: pid }),
+    );
+    expect(all.Folders!.map((f) => f.Name)).toEqual(['sub']);
+    expect(all.Documents!.map((d) => d.LatestVersionMetadata!.Name)).toEqual(['a.txt', 'b.txt']);
+    expect(all.Marker).toBeUndefined();
+
+    const withInit = await client.send(
+      new DescribeFolderContentsCommand({
+        AuthenticationToken: token,
+        FolderId: pid,
+        Include: 'INITIALIZED',
+        Type: 'DOCUMENT',
+      }),
+    );
+    expect(withInit.Folders).toEqual([]);
+    expect(withInit.Documents!.map((d) => d.LatestVersionMetadata!.Name)).toEqual([
+      'a.txt',
+      'b.txt',
+      'pending.txt',
+    ]);
+
+    const desc = await client.send(
+      new DescribeFolderContentsCommand({
+        AuthenticationToken: token,
+        FolderId: pid,
+        Type: 'DOCUMENT',
+        Order: 'DESCENDING',
+      }),
+    );
+    expect(desc.Documents!.map((d) => d.LatestVersionMetadata!.Name)).toEqual(['b.txt', 'a.txt']);
+
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let pages = 0;
+    do {
+      const p = await client.send(
+        new DescribeFolderContentsCommand({
+          AuthenticationToken: token,
+          FolderId: pid,
+          Limit: 1,
+          Marker: marker,
+        }),
+      );
+      pages++;
+      seen.push(...p.Folders!.map((f) => f.Id!), ...p.Documents!.map((d) => d.Id!));
+      marker = p.Marker;
+    } while (marker !== undefined);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(3);
+
+    await expect(
+      client.send(
+        new DescribeFolderContentsCommand({
+          AuthenticationToken: token,
+          FolderId: pid,
+          Marker: 'garbage',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentException);
+    await expect(
+      client.send(
+        new DescribeFolderContentsCommand({
+          AuthenticationToken: token,
+          FolderId: pid,
+          Limit: 1000,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentException);
+  });
+});
+
+describe('documents and the upload lifecycle', () => {
+  it('Initiate → PUT → activate → GetDocument/GetDocumentVersion/DescribeDocumentVersions', async () => {
+    const content = 'hello, WorkDocs Local';
+    const init = await initiate({ name: 'hello.txt', size: Buffer.byteLength(content) });
+    expect(init.$metadata.httpStatusCode).toBe(201);
+    expect(init.Metadata!.LatestVersionMetadata).toMatchObject({
+      Name: 'hello.txt',
+      Status: 'INITIALIZED',
+      ContentType: 'text/plain',
+      Size: Buffer.byteLength(content),
+    });
+    expect(init.UploadMetadata!.SignedHeaders).toEqual({
+      'Content-Type': 'text/plain',
+      'x-amz-server-side-encryption': 'AES256',
+    });
+    const documentId = init.Metadata!.Id!;
+    const versionId = init.Metadata!.LatestVersionMetadata!.Id!;
+
+    // Activating before bytes arrived is refused.
+    await expect(
+      client.send(
+        new UpdateDocumentVersionCommand({
+          AuthenticationToken: token,
+          DocumentId: documentId,
+          VersionId: versionId,
+          VersionStatus: 'ACTIVE',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ProhibitedStateException);
+
+    const res = await put(
+      init.UploadMetadata!.UploadUrl!,
+      init.UploadMetadata!.SignedHeaders!,
+      content,
+    );
+    expect(res.status).toBe(200);
+    const update = await client.send(
+      new UpdateDocumentVersionCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        VersionId: versionId,
+        VersionStatus: 'ACTIVE',
+      }),
+    );
+    expect(update.$metadata.httpStatusCode).toBe(200);
+
+    // Activating twice: the version is no longer INITIALIZED.
+    await expect(
+      client.send(
+        new UpdateDocumentVersionCommand({
+          AuthenticationToken: token,
+          DocumentId: documentId,
+          VersionId: versionId,
+          VersionStatus: 'ACTIVE',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ProhibitedStateException);
+    // Aborting an ACTIVE version is refused.
+    await expect(
+      client.send(
+        new AbortDocumentVersionUploadCommand({
+          AuthenticationToken: token,
+          DocumentId: documentId,
+          VersionId: versionId,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ProhibitedStateException);
+
+    const sha = createHash('sha256').update(content).digest('hex');
+    const doc = await client.send(
+      new GetDocumentCommand({ AuthenticationToken: token, DocumentId: documentId }),
+    );
+    expect(doc.Metadata).toMatchObject({
+      Id: documentId,
+      ParentFolderId: root,
+      CreatorId: h.local.demoUserId,
+      ResourceState: 'ACTIVE',
+      LatestVersionMetadata: {
+        Id: versionId,
+        Status: 'ACTIVE',
+        Signature: sha,
+        Size: Buffer.byteLength(content),
+      },
+    });
+
+    const version = await client.send(
+      new GetDocumentVersionCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        VersionId: versionId,
+        Fields: 'SOURCE',
+      }),
+    );
+    const source = version.Metadata!.Source!.ORIGINAL!;
+    const download = await fetch(source);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe(content);
+    expect(download.headers.get('content-type')).toBe('text/plain');
+
+    const noSource = await client.send(
+      new GetDocumentVersionCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        VersionId: versionId,
+      }),
+    );
+    expect(noSource.Metadata!.Source).toBeUndefined();
+
+    // A second version via Id; DescribeDocumentVersions lists ACTIVE ones (INITIALIZED on request).
+    const v2 = await initiate({ id: documentId, size: 2 });
+    expect(v2.Metadata!.Id).toBe(documentId);
+    const v2Id = v2.Metadata!.LatestVersionMetadata!.Id!;
+    expect(v2Id).not.toBe(versionId);
+    expect(v2.Metadata!.LatestVersionMetadata!.Name).toBe('hello.txt');
+    const active = await client.send(
+      new DescribeDocumentVersionsCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        Fields: 'SOURCE',
+      }),
+    );
+    expect(active.DocumentVersions!.map((v) => v.Id)).toEqual([versionId]);
+    expect(active.DocumentVersions![0]!.Source!.ORIGINAL).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const withInit = await client.send(
+      new DescribeDocumentVersionsCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        Include: 'INITIALIZED',
+      }),
+    );
+    expect(withInit.DocumentVersions!.map((v) => v.Id)).toEqual([v2Id, versionId]);
+    // GetDocument shows the latest ACTIVE version while the new one is INITIALIZED.
+    const again = await client.send(
+      new GetDocumentCommand({ AuthenticationToken: token, DocumentId: documentId }),
+    );
+    expect(again.Metadata!.LatestVersionMetadata!.Id).toBe(versionId);
+
+    // Abort the INITIALIZED second version: 204, gone; the document stays.
+    const aborted = await client.send(
+      new AbortDocumentVersionUploadCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        VersionId: v2Id,
+      }),
+    );
+    expect(aborted.$metadata.httpStatusCode).toBe(204);
+    const gone: unknown = await client
+      .send(
+        new GetDocumentVersionCommand({
+          AuthenticationToken: token,
+          DocumentId: documentId,
+          VersionId: v2Id,
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(EntityNotExistsException);
+    expect((gone as EntityNotExistsException).EntityIds).toEqual([v2Id]);
+    await client.send(
+      new GetDocumentCommand({ AuthenticationToken: token, DocumentId: documentId }),
+    );
+  });
+
+  it('aborting the only version removes the document and its bytes', async () => {
+    const init = await initiate({ size: 3 });
+    const res = await put(
+      init.UploadMetadata!.UploadUrl!,
+      init.UploadMetadata!.SignedHeaders!,
+      'abc',
+    );
+    expect(res.status).toBe(200);
+    const documentId = init.Metadata!.Id!;
+    await client.send(
+      new AbortDocumentVersionUploadCommand({
+        AuthenticationToken: token,
+        DocumentId: documentId,
+        VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
+      }),
+    );
+    const err: unknown = await client
+      .send(new GetDocumentCommand({ AuthenticationToken: token, DocumentId: documentId }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntityNotExistsException);
+    expect((err as EntityNotExistsException).EntityIds).toEqual([documentId]);
+    expect((err as EntityNotExistsException).$metadata.httpStatusCode).toBe(404);
+    // The upload URL no longer works.
+    const late = await put(
+      init.UploadMetadata!.UploadUrl!,
+      init.UploadMetadata!.SignedHeaders!,
+      'abc',
+    );
+    expect(late.status).toBe(404);
+  });
+
+  it('Initiate errors: unknown parent, unknown document, duplicate name, missing Name, bad content', async () => {
+    const e1: unknown = await initiate({ parent: 'missing-folder' }).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(EntityNotExistsException);
+    expect((e1 as EntityNotExistsException).EntityIds).toEqual(['missing-folder']);
+    const e2: unknown = await initiate({ id: 'missing-doc' }).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(EntityNotExistsException);
+    expect((e2 as EntityNotExistsException).EntityIds).toEqual(['missing-doc']);
+
+    await initiate({ name: 'same.txt' });
+    await expect(initiate({ name: 'same.txt' })).rejects.toBeInstanceOf(
+      EntityAlreadyExistsException,
+    );
+
+    await expect(
+      client.send(
+        new InitiateDocumentVersionUploadCommand({
+          AuthenticationToken: token,
+          ParentFolderId: root,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentException);
+    const e3: unknown = await initiate({ name: 'x'.repeat(256) }).catch((e: unknown) => e);
+    expect(e3).toBeInstanceOf(InvalidArgumentException);
+    expect((e3 as Error).message).toContain('Name');
+    await expect(initiate({ parent: '../../etc' })).rejects.toBeInstanceOf(
+      InvalidArgumentException,
+    );
+    await expect(initiate({ size: -1 })).rejects.toBeInstanceOf(InvalidArgumentException);
+    await expect(
+      client.send(
+        new UpdateDocumentVersionCommand({
+          AuthenticationToken: token,
+          DocumentId: 'nodoc',
+          VersionId: 'nov',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(EntityNotExistsException);
+  });
+
+  it('quotas: StorageLimitWillExceed for a declared size over the quota, StorageLimitExceeded when full', async () => {
+    const bob = h.local.createUserWithToken('bob-quota', { storageBytes: 10 });
+    const bobClientSend = (size?: number, name = uniqueName('q')) =>
+      client.send(
+        new InitiateDocumentVersionUploadCommand({
+          AuthenticationToken: bob.token,
+          ParentFolderId: bob.rootFolderId,
+          Name: name,
+          ContentType: 'application/octet-stream',
+          DocumentSizeInBytes: size,
+        }),
+      );
+    const over: unknown = await bobClientSend(11).catch((e: unknown) => e);
+    expect(over).toBeInstanceOf(StorageLimitWillExceedException);
+    expect((over as StorageLimitWillExceedException).$metadata.httpStatusCode).toBe(413);
+
+    const ok = await bobClientSend(10);
+    const res = await put(
+      ok.UploadMetadata!.UploadUrl!,
+      ok.UploadMetadata!.SignedHeaders!,
+      Buffer.alloc(10, 1),
+    );
+    expect(res.status).toBe(200);
+    const full: unknown = await bobClientSend(1).catch((e: unknown) => e);
+    expect(full).toBeInstanceOf(StorageLimitExceededException);
+    expect((full as StorageLimitExceededException).$metadata.httpStatusCode).toBe(409);
+
+    h.local.setQuota(bob.userId, null);
+    await bobClientSend(1_000_000);
+    const me = await client.send(new GetCurrentUserCommand({ AuthenticationToken: bob.token }));
+    expect(me.User!.Storage).toMatchObject({
+      StorageUtilizedInBytes: 10,
+      StorageRule: { StorageType: 'UNLIMITED' },
+    });
+  });
+
+  it("another user's folder and document are UnauthorizedOperation; the administrator reaches them", async () => {
+    const carol = h.local.createUserWithToken('carol');
+    const { documentId } = await uploadActive('mine', { name: 'demo-private.txt' });
+    const e1: unknown = await client
+      .send(new GetDocumentCommand({ AuthenticationToken: carol.token, DocumentId: documentId }))
+      .catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(UnauthorizedOperationException);
+    expect((e1 as UnauthorizedOperationException).$metadata.httpStatusCode).toBe(403);
+    await expect(
+      client.send(
+        new InitiateDocumentVersionUploadCommand({
+          AuthenticationToken: carol.token,
+          ParentFolderId: root,
+          Name: 'intruder.txt',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+    await expect(
+      client.send(
+        new DescribeFolderContentsCommand({ AuthenticationToken: carol.token, FolderId: root }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+    // Administrator: SigV4 without a token.
+    const admin = await client.send(new GetDocumentCommand({ DocumentId: documentId }));
+    expect(admin.Metadata!.Id).toBe(documentId);
+    const adminUpload = await client.send(
+      new InitiateDocumentVersionUploadCommand({
+        ParentFolderId: carol.rootFolderId,
+        Name: 'from-admin.txt',
+      }),
+    );
+    expect(adminUpload.Metadata!.ParentFolderId).toBe(carol.rootFolderId);
+    expect(adminUpload.Metadata!.CreatorId).toBe(carol.userId);
+  });
+});
