@@ -18,7 +18,10 @@ export const faultRuleSchema = z.strictObject({
 });
 export type FaultRule = z.output<typeof faultRuleSchema>;
 
-export const faultRulesSchema = z.union([z.array(faultRuleSchema), faultRuleSchema]);
+const asArray = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);
+
+/** One rule or an array of rules. */
+export const faultRulesSchema = z.preprocess(asArray, z.array(faultRuleSchema));
 
 export const effectSchema = z.strictObject({
   operation: z.string().min(1).optional(),
@@ -26,7 +29,8 @@ export const effectSchema = z.strictObject({
   drop: z.boolean().optional(),
 });
 export type Effect = z.output<typeof effectSchema>;
-export const effectsSchema = z.union([z.array(effectSchema), effectSchema]);
+/** One effect or an array of effects. */
+export const effectsSchema = z.preprocess(asArray, z.array(effectSchema));
 
 export class Chaos {
   private faults: FaultRule[] = [];

@@ -351,7 +351,7 @@ export class RequestHandler {
         } else if (method === 'POST') {
           const rules = parse(faultRulesSchema);
           if (rules === undefined) return;
-          const list = Array.isArray(rules) ? rules : [rules];
+          const list = rules;
           for (const r of list) {
             if (r.error.statusCode === undefined && exceptionStatus(r.error.code) === undefined) {
               sendJson(res, 400, {
@@ -378,7 +378,7 @@ export class RequestHandler {
         } else if (method === 'POST') {
           const effects = parse(effectsSchema);
           if (effects === undefined) return;
-          chaos.setEffects(Array.isArray(effects) ? effects : [effects]);
+          chaos.setEffects(effects);
           sendJson(res, 200, chaos.listEffects());
         } else if (method === 'DELETE') {
           chaos.setEffects([]);

@@ -1,0 +1,280 @@
+import { readFileSync } from 'node:fs';
+import * as sdk from '@aws-sdk/client-workdocs';
+import {
+  CreateFolderCommand,
+  DescribeFolderContentsCommand,
+  DescribeGroupsCommand,
+  DescribeRootFoldersCommand,
+  EntityNotExistsException,
+  GetCurrentUserCommand,
+  InitiateDocumentVersionUploadCommand,
+  ServiceUnavailableException,
+  WorkDocsServiceException,
+} from '@aws-sdk/client-workdocs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from './helpers.js';
+import type { Harness } from './helpers.js';
+
+interface ModelFile {
+  operations: Record<string, { errors?: { shape: string }[] }>;
+  shapes: Record<string, { error?: { httpStatusCode: number } }>;
+}
+const model = JSON.parse(
+  readFileSync(
+    new URL('../../src/workdocs-local/model/workdocs-2016-05-01.json', import.meta.url),
+    'utf8',
+  ),
+) as ModelFile;
+const initiateErrors = (model.operations.InitiateDocumentVersionUpload?.errors ?? []).map(
+  (e) => e.shape,
+);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+afterEach(async () => {
+  await fetch(`${h.local.endpoint}/_local/chaos/faults`, { method: 'DELETE' });
+  await fetch(`${h.local.endpoint}/_local/chaos/effects`, { method: 'DELETE' });
+});
+
+async function post(path: string, body: unknown): Promise<Response> {
+  return fetch(`${h.local.endpoint}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function initiate(name = `c-${Math.random().toString(36).slice(2)}.txt`) {
+  return h.client.send(
+    new InitiateDocumentVersionUploadCommand({
+      AuthenticationToken: h.local.demoToken,
+      ParentFolderId: h.local.demoRootFolderId,
+      Name: name,
+    }),
+  );
+}
+
+describe('chaos faults', () => {
+  it('the model lists 14 exceptions for InitiateDocumentVersionUpload', () => {
+    expect(initiateErrors).toHaveLength(14);
+  });
+
+  it.each(initiateErrors)(
+    '%s injected arrives as its SDK class with the model status',
+    async (code) => {
+      const res = await post('/_local/chaos/faults', [
+        { operation: 'InitiateDocumentVersionUpload', error: { code }, count: 1 },
+      ]);
+      expect(res.status).toBe(200);
+      const err: unknown = await initiate().catch((e: unknown) => e);
+      const Ctor = (sdk as unknown as Record<string, new (...args: never[]) => Error>)[code];
+      expect(Ctor).toBeDefined();
+      expect(err).toBeInstanceOf(Ctor!);
+      expect((err as WorkDocsServiceException).name).toBe(code);
+      expect((err as WorkDocsServiceException).$metadata.httpStatusCode).toBe(
+        model.shapes[code]?.error?.httpStatusCode,
+      );
+      if (code === 'EntityNotExistsException') {
+        expect((err as EntityNotExistsException).EntityIds).toEqual([]);
+      }
+      // count: 1 → the rule is gone and the next call succeeds.
+      const ok = await initiate();
+      expect(ok.Metadata!.Id).toBeDefined();
+    },
+  );
+
+  it('injected faults have no side effects, count down, and can override the status', async () => {
+    await post('/_local/chaos/faults', {
+      operation: 'CreateFolder',
+      error: { code: 'ServiceUnavailableException', statusCode: 500, message: 'try later' },
+      count: 2,
+    });
+    const listed = (await (
+      await fetch(`${h.local.endpoint}/_local/chaos/faults`)
+    ).json()) as unknown[];
+    expect(listed).toHaveLength(1);
+    for (let i = 0; i < 2; i++) {
+      const err: unknown = await h.client
+        .send(
+          new CreateFolderCommand({
+            AuthenticationToken: h.local.demoToken,
+            ParentFolderId: h.local.demoRootFolderId,
+            Name: 'chaos-folder',
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ServiceUnavailableException);
+      expect((err as Error).message).toBe('try later');
+      expect((err as ServiceUnavailableException).$metadata.httpStatusCode).toBe(500);
+    }
+    const contents = await h.client.send(
+      new DescribeFolderContentsCommand({
+        AuthenticationToken: h.local.demoToken,
+        FolderId: h.local.demoRootFolderId,
+        Type: 'FOLDER',
+      }),
+    );
+    expect(contents.Folders!.map((f) => f.Name)).not.toContain('chaos-folder');
+    const created = await h.client.send(
+      new CreateFolderCommand({
+        AuthenticationToken: h.local.demoToken,
+        ParentFolderId: h.local.demoRootFolderId,
+        Name: 'chaos-folder',
+      }),
+    );
+    expect(created.Metadata!.Name).toBe('chaos-folder');
+  });
+
+  it('probability 0 never fires; a rule without operation applies to all', async () => {
+    await post('/_local/chaos/faults', [
+      { error: { code: 'FailedDependencyException' }, probability: 0 },
+    ]);
+    await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }));
+    await initiate();
+    await fetch(`${h.local.endpoint}/_local/chaos/faults`, { method: 'DELETE' });
+    await post('/_local/chaos/faults', [{ error: { code: 'FailedDependencyException' } }]);
+    await expect(
+      h.client.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken })),
+    ).rejects.toBeInstanceOf(sdk.FailedDependencyException);
+    await expect(initiate()).rejects.toBeInstanceOf(sdk.FailedDependencyException);
+    const cleared = await fetch(`${h.local.endpoint}/_local/chaos/faults`, { method: 'DELETE' });
+    expect(await cleared.json()).toEqual([]);
+    await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }));
+  });
+
+  it('bad control-plane bodies are 400 with a clear message', async () => {
+    const notJson = await post('/_local/chaos/faults', '{nope');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { message: string }).message).toContain('not valid JSON');
+    const badShape = await post('/_local/chaos/faults', [{ error: {}, probability: 2 }]);
+    expect(badShape.status).toBe(400);
+    const body = (await badShape.json()) as { issues: string[] };
+    expect(body.issues.join(' ')).toMatch(/probability|code/);
+    const unknownCode = await post('/_local/chaos/faults', [{ error: { code: 'NoSuchThing' } }]);
+    expect(unknownCode.status).toBe(400);
+    const badEffect = await post('/_local/chaos/effects', { latencyMs: 'slow' });
+    expect(badEffect.status).toBe(400);
+  });
+});
+
+describe('chaos effects', () => {
+  it('latencyMs delays only the named operation', async () => {
+    await post('/_local/chaos/effects', { latencyMs: 1500, operation: 'GetCurrentUser' });
+    const order: string[] = [];
+    const slow = h.client
+      .send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }))
+      .then(() => order.push('slow'));
+    await new Promise((r) => setTimeout(r, 20));
+    const fast = h.client
+      .send(new DescribeRootFoldersCommand({ AuthenticationToken: h.local.demoToken }))
+      .then(() => order.push('fast'));
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['fast', 'slow']);
+    const effects = await (await fetch(`${h.local.endpoint}/_local/chaos/effects`)).json();
+    expect(effects).toEqual([{ latencyMs: 1500, operation: 'GetCurrentUser' }]);
+    await post('/_local/chaos/effects', {});
+    expect(await (await fetch(`${h.local.endpoint}/_local/chaos/effects`)).json()).toEqual([]);
+  });
+
+  it('drop runs the operation and then closes the connection without a response', async () => {
+    await post('/_local/chaos/effects', { drop: true, operation: 'CreateFolder' });
+    const err: unknown = await h.client
+      .send(
+        new CreateFolderCommand({
+          AuthenticationToken: h.local.demoToken,
+          ParentFolderId: h.local.demoRootFolderId,
+          Name: 'dropped-but-created',
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(WorkDocsServiceException);
+    expect((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(
+      undefined,
+    );
+    await fetch(`${h.local.endpoint}/_local/chaos/effects`, { method: 'DELETE' });
+    const contents = await h.client.send(
+      new DescribeFolderContentsCommand({
+        AuthenticationToken: h.local.demoToken,
+        FolderId: h.local.demoRootFolderId,
+        Type: 'FOLDER',
+      }),
+    );
+    expect(contents.Folders!.map((f) => f.Name)).toContain('dropped-but-created');
+  });
+});
+
+describe('control plane and unknown routes', () => {
+  it('health answers 200 JSON', async () => {
+    const res = await fetch(`${h.local.endpoint}/_local/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('stats count requests per operation (failed and injected ones too) and reset', async () => {
+    expect((await fetch(`${h.local.endpoint}/_local/stats`, { method: 'DELETE' })).status).toBe(
+      200,
+    );
+    await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }));
+    await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }));
+    await h.client
+      .send(new GetCurrentUserCommand({ AuthenticationToken: 'bad-token' }))
+      .catch(() => undefined);
+    await post('/_local/chaos/faults', [
+      {
+        operation: 'DescribeRootFolders',
+        error: { code: 'ServiceUnavailableException' },
+        count: 1,
+      },
+    ]);
+    await h.client
+      .send(new DescribeRootFoldersCommand({ AuthenticationToken: h.local.demoToken }))
+      .catch(() => undefined);
+    const stats = (await (await fetch(`${h.local.endpoint}/_local/stats`)).json()) as {
+      operations: Record<string, number>;
+    };
+    expect(stats.operations).toEqual({ GetCurrentUser: 3, DescribeRootFolders: 1 });
+    await fetch(`${h.local.endpoint}/_local/stats`, { method: 'DELETE' });
+    expect(await (await fetch(`${h.local.endpoint}/_local/stats`)).json()).toEqual({
+      operations: {},
+    });
+  });
+
+  it('an operation of the model that is not implemented is a clear 501 error', async () => {
+    const err: unknown = await h.client
+      .send(new DescribeGroupsCommand({ AuthenticationToken: h.local.demoToken, SearchQuery: 'x' }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkDocsServiceException);
+    expect((err as WorkDocsServiceException).name).toBe('NotImplemented');
+    expect((err as Error).message).toContain('DescribeGroups');
+    expect((err as WorkDocsServiceException).$metadata.httpStatusCode).toBe(501);
+  });
+
+  it('unknown paths are JSON 404s', async () => {
+    const res = await fetch(`${h.local.endpoint}/no/such/path`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('x-amzn-requestid')).toBeTruthy();
+    const local = await fetch(`${h.local.endpoint}/_local/nothing`);
+    expect(local.status).toBe(404);
+  });
+
+  it('without chaos enabled the chaos API is a 404', async () => {
+    const plain = await startHarness({ chaos: false });
+    try {
+      const res = await fetch(`${plain.local.endpoint}/_local/chaos/faults`, {
+        method: 'POST',
+        body: '[]',
+      });
+      expect(res.status).toBe(404);
+      expect((await fetch(`${plain.local.endpoint}/_local/health`)).status).toBe(200);
+    } finally {
+      await plain.stop();
+    }
+  });
+});
