@@ -153,10 +153,12 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, `Request body larger than ${String(MAX_BODY_BYTES)} bytes`);
-    }
-    chunks.push(buf);
+    // Past the limit, keep draining (so the client reads the 413 instead of a reset), up to 16×.
+    if (size <= MAX_BODY_BYTES) chunks.push(buf);
+    else if (size > 16 * MAX_BODY_BYTES) break;
+  }
+  if (size > MAX_BODY_BYTES) {
+    throw new HttpError(413, `Request body larger than ${String(MAX_BODY_BYTES)} bytes`);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,0 +1,301 @@
+/**
+ * The gateway's HTTP server and its failure modes, over real HTTP against WorkDocs Local:
+ * authentication, service credentials, deadline, unreachable upstream, production mode, /health,
+ * the Sandbox landing page and CSRF prevention.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
+import { createGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
+import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
+
+const INITIATE = `mutation($input: InitiateDocumentVersionUploadInput!) {
+  initiateDocumentVersionUpload(input: $input) {
+    __typename
+    ... on InitiateDocumentVersionUploadPayload { metadata { id creatorId } }
+    ... on UserError { code message }
+  }
+}`;
+
+let stack: Stack;
+const extra: GatewayServer[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await Promise.all(extra.map((g) => g.close()));
+  await stack.close();
+});
+beforeEach(async () => {
+  await stack.resetChaos();
+});
+
+/** Another gateway on the same WorkDocs Local, with config overrides. */
+async function gatewayWith(overrides: Partial<GatewayConfig>): Promise<GatewayServer> {
+  const config: GatewayConfig = {
+    ...loadGatewayConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    workdocsEndpoint: stack.local.endpoint,
+    region: stack.local.region,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const g = await createGatewayServer(config, {
+    logger: pino({ level: 'silent' }),
+    credentials: {
+      accessKeyId: stack.local.accessKeyId,
+      secretAccessKey: stack.local.secretAccessKey,
+    },
+  });
+  extra.push(g);
+  return g;
+}
+
+async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: GraphQLBody }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as GraphQLBody };
+}
+
+const input = (): Record<string, unknown> => ({
+  input: {
+    name: `f-${String(Math.random()).slice(2)}.txt`,
+    parentFolderId: stack.local.demoRootFolderId,
+  },
+});
+
+describe('authentication', () => {
+  test('no token → UNAUTHENTICATED, and no upstream call', async () => {
+    const { status, body } = await stack.graphql(INITIATE, input());
+    expect(status).toBe(200);
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      retryable: false,
+      requestId: null,
+    });
+    expect(body.errors?.[0]?.message).toContain('Authorization: Bearer');
+    expect(await stack.stats()).toEqual({});
+  });
+
+  test('a malformed Authorization header → 401 UNAUTHENTICATED', async () => {
+    const { status, body } = await post(stack.gatewayUrl, INITIATE, input(), {
+      authorization: 'Basic dXNlcjpwYXNz',
+    });
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await stack.stats()).toEqual({});
+  });
+
+  test('a token WorkDocs does not know → its UnauthorizedResourceAccess error', async () => {
+    const { body } = await stack.graphql(INITIATE, input(), 'not-a-real-token');
+    expect(body.errors?.[0]?.extensions?.code).toMatch(/^UNAUTHORIZED_/);
+    expect(body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+  });
+
+  test('WORKDOCS_ALLOW_SERVICE_CREDENTIALS=true: no token → the call goes out as administrator', async () => {
+    const g = await gatewayWith({ allowServiceCredentials: true });
+    const { body } = await post(g.url, INITIATE, input());
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.initiateDocumentVersionUpload).toMatchObject({
+      __typename: 'InitiateDocumentVersionUploadPayload',
+      metadata: { id: expect.any(String) as unknown },
+    });
+    expect((await stack.stats()).InitiateDocumentVersionUpload).toBe(1);
+  });
+});
+
+describe('upstream failures', () => {
+  test('WorkDocs slower than the deadline → UPSTREAM_TIMEOUT', async () => {
+    const g = await gatewayWith({ timeoutMs: 150 });
+    await stack.control('POST', '/_local/chaos/effects', {
+      operation: 'InitiateDocumentVersionUpload',
+      latencyMs: 1500,
+    });
+    const { body } = await post(g.url, INITIATE, input(), {
+      authorization: `Bearer ${stack.local.demoToken}`,
+    });
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      httpStatus: 504,
+      retryable: true,
+    });
+  });
+
+  test('a dropped response → UPSTREAM_UNREACHABLE', async () => {
+    await stack.control('POST', '/_local/chaos/effects', {
+      operation: 'InitiateDocumentVersionUpload',
+      drop: true,
+    });
+    const { body } = await stack.graphql(INITIATE, input(), stack.local.demoToken);
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_UNREACHABLE',
+      httpStatus: 502,
+      retryable: true,
+    });
+  });
+
+  test('a closed port → UPSTREAM_UNREACHABLE', async () => {
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) =>
+      probe.close(() => {
+        resolve();
+      }),
+    );
+    const g = await gatewayWith({ workdocsEndpoint: `http://127.0.0.1:${String(port)}` });
+    const { body } = await post(g.url, INITIATE, input(), {
+      authorization: `Bearer ${stack.local.demoToken}`,
+    });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_UNREACHABLE',
+      httpStatus: 502,
+      retryable: true,
+    });
+    expect(body.errors?.[0]?.message).toContain('ECONNREFUSED');
+  });
+});
+
+describe('production mode', () => {
+  test('no stack traces, internal messages hidden, no introspection, no landing page', async () => {
+    const prod = await gatewayWith({ production: true });
+    // An exception the model does not know: the gateway cannot classify it → INTERNAL_SERVER_ERROR.
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'SecretInternalThingException', statusCode: 400, message: 'db at 10.0.0.7' },
+        count: 2,
+      },
+    ]);
+    const auth = { authorization: `Bearer ${stack.local.demoToken}` };
+    const prodAnswer = await post(prod.url, INITIATE, input(), auth);
+    const prodError = prodAnswer.body.errors?.[0];
+    expect(prodError?.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', httpStatus: 400 });
+    expect(prodError?.extensions?.stacktrace).toBeUndefined();
+    expect(prodError?.message).toBe('Internal server error');
+    expect(JSON.stringify(prodAnswer.body)).not.toContain('10.0.0.7');
+
+    // Development shows the details (the contrast proves the test can fail).
+    const devAnswer = await stack.graphql(INITIATE, input(), stack.local.demoToken);
+    const devError = devAnswer.body.errors?.[0];
+    expect(devError?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(devError?.extensions?.stacktrace).toEqual(expect.any(Array));
+    expect(devError?.message).toContain('SecretInternalThingException');
+
+    // A typed upstream error keeps its message but loses its stack trace.
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'ServiceUnavailableException' },
+        count: 1,
+      },
+    ]);
+    const typed = await post(prod.url, INITIATE, input(), auth);
+    expect(typed.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(typed.body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
+
+    const introspection = await post(prod.url, '{ __schema { queryType { name } } }', {});
+    expect(introspection.body.errors?.[0]?.message).toMatch(/introspection/i);
+
+    const page = await fetch(prod.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/sandbox/i);
+  });
+});
+
+describe('HTTP routes', () => {
+  test('GET /health → 200 JSON', async () => {
+    const res = await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/health'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test.each(['/graphql', '/'])(
+    'GET %s with Accept: text/html → the Apollo Sandbox landing page',
+    async (p) => {
+      const res = await fetch(stack.gatewayUrl.replace(/\/graphql$/, p), {
+        headers: { accept: 'text/html' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain('<!DOCTYPE html>');
+      expect(html).toMatch(/sandbox/i);
+    },
+  );
+
+  test('POST / serves GraphQL too', async () => {
+    const { status, body } = await post(
+      stack.gatewayUrl.replace(/\/graphql$/, '/'),
+      '{ __typename }',
+      {},
+    );
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ __typename: 'Query' });
+  });
+
+  test('CSRF prevention: a simple (text/plain) POST is refused and nothing runs', async () => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${stack.local.demoToken}` },
+      body: JSON.stringify({ query: INITIATE, variables: input() }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/CSRF|preflight/i);
+    expect(await stack.stats()).toEqual({});
+  });
+
+  test('CORS preflight is answered', async () => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+  });
+
+  test('unknown paths → 404; invalid JSON → 400; the server keeps serving', async () => {
+    const base = stack.gatewayUrl.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const bad = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
+    expect(bad.status).toBe(400);
+    expect((await post(stack.gatewayUrl, '{ __typename }', {})).status).toBe(200);
+  });
+
+  test('a body over 1 MiB → 413', async () => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{ __typename }`,
+        variables: { pad: 'x'.repeat(1100 * 1024) },
+      }),
+    });
+    expect(res.status).toBe(413);
+  });
+});
