@@ -115,6 +115,31 @@ describe('document(id)', () => {
   });
 });
 
+describe('upstream failures of a relation', () => {
+  it('a failing DescribeUsers nulls only `creator`, with the table code and path', async () => {
+    await stack.resetChaos();
+    await stack.control('POST', '/_local/chaos/faults', [
+      { operation: 'DescribeUsers', error: { code: 'ServiceUnavailableException' } },
+    ]);
+    try {
+      const { status, body } = await stack.graphql(
+        'query ($id: ID!) { document(id: $id) { id creator { id } } }',
+        { id: doc.documentId },
+        token,
+      );
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ document: { id: doc.documentId, creator: null } });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors?.[0]).toMatchObject({
+        path: ['document', 'creator'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      });
+    } finally {
+      await stack.resetChaos();
+    }
+  });
+});
+
 describe('documentVersion(documentId, versionId)', () => {
   it('source.original is a signed URL that downloads exactly the uploaded bytes', async () => {
     const { body } = await stack.graphql(

@@ -7,6 +7,7 @@ import type { DocumentMetadataResolvers } from '../../generated/graphql.js';
 import { toGraphQLError } from '../errors.js';
 import { isEntityNotExists } from '../loaders.js';
 import { requiredId } from '../validation.js';
+import { resolveUser } from './user.js';
 
 export const documentResolvers: DocumentMetadataResolvers = {
   id: (p) => p.Id ?? '',
@@ -29,7 +30,7 @@ export const documentResolvers: DocumentMetadataResolvers = {
       throw toGraphQLError(err);
     }
   },
-  creator: (p, _args, ctx) => (p.CreatorId ? ctx.loaders.users.load(p.CreatorId) : null),
+  creator: (p, _args, ctx) => resolveUser(ctx, p.CreatorId),
   parentFolder: async (p, _args, ctx) => {
     if (!p.ParentFolderId) return null;
     try {

@@ -22,6 +22,7 @@ import { InvalidArgumentError, toGraphQLError } from '../errors.js';
 import type { DocumentModel, FolderModel } from '../models.js';
 import { isEntityNotExists } from '../loaders.js';
 import { intInRange, requiredId } from '../validation.js';
+import { resolveUser } from './user.js';
 
 /** The model's `LimitType` maximum (DescribeFolderContents `limit`). */
 export const MAX_PAGE_SIZE = 999;
@@ -146,7 +147,7 @@ const folderMetadata: FolderMetadataResolvers = {
   labels: (p) => p.Labels ?? [],
   size: (p) => p.Size ?? null,
   latestVersionSize: (p) => p.LatestVersionSize ?? null,
-  creator: (p, _args, ctx) => (p.CreatorId ? ctx.loaders.users.load(p.CreatorId) : null),
+  creator: (p, _args, ctx) => resolveUser(ctx, p.CreatorId),
   parentFolder: async (p, _args, ctx) => {
     if (!p.ParentFolderId) return null;
     try {

@@ -3,8 +3,26 @@
  * `UserStorage`.
  */
 import type { Resolvers, UserResolvers, UserStorageResolvers } from '../../generated/graphql.js';
+import type { GatewayContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
+import type { UserModel } from '../models.js';
 import { requiredId } from '../validation.js';
+
+/**
+ * A relation to a user (`creator` of a document, version or folder): batched through the request's
+ * `users` loader; null when there is no id or no such user; a failure is the table's GraphQLError.
+ */
+export async function resolveUser(
+  ctx: GatewayContext,
+  userId: string | undefined,
+): Promise<UserModel | null> {
+  if (!userId) return null;
+  try {
+    return await ctx.loaders.users.load(userId);
+  } catch (err) {
+    throw toGraphQLError(err);
+  }
+}
 
 const user: UserResolvers = {
   __resolveReference: async (ref, ctx) => {

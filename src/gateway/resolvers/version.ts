@@ -12,6 +12,7 @@ import type {
   DocumentVersionMetadataResolvers,
 } from '../../generated/graphql.js';
 import { toGraphQLError } from '../errors.js';
+import { resolveUser } from './user.js';
 
 export const versionResolvers: DocumentVersionMetadataResolvers = {
   id: (p) => p.version.Id ?? '',
@@ -27,8 +28,7 @@ export const versionResolvers: DocumentVersionMetadataResolvers = {
   creatorId: (p) => p.version.CreatorId ?? null,
   thumbnail: (p) => p.version.Thumbnail ?? null,
   // Relation (engineer C): batched through DescribeUsers by the request's loader.
-  creator: (p, _args, ctx) =>
-    p.version.CreatorId ? ctx.loaders.users.load(p.version.CreatorId) : null,
+  creator: (p, _args, ctx) => resolveUser(ctx, p.version.CreatorId),
   source: async (p, _args, ctx) => {
     if (p.version.Source !== undefined) return p.version.Source;
     if (p.documentId === undefined || p.version.Id === undefined) return null;
