@@ -1,0 +1,123 @@
+/**
+ * The CLI entry (`npm start` = src/main.ts), spawned as a real process with `node --import tsx`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('--help lists every environment variable of the config module, and exits 0', async () => {
+  const { code, stdout } = await run(['--help']);
+  expect(code).toBe(0);
+  const configSource = await readFile(path.join(ROOT, 'src/config.ts'), 'utf8');
+  const variables = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+  expect(variables).toContain('PORT');
+  expect(variables).toContain('WORKDOCS_ENDPOINT');
+  expect(variables).toContain('WORKDOCS_LOCAL_PORT');
+  for (const v of variables) expect(stdout, v).toContain(v);
+});
+
+test('an invalid variable → a message naming it and exit code 2', async () => {
+  const { code, stderr, stdout } = await run([], { PORT: 'not-a-port' });
+  expect(code).toBe(2);
+  expect(stderr).toContain('PORT');
+  expect(stderr).toContain('not-a-port');
+  expect(stdout).toBe('');
+});
+
+test('an unknown argument → exit code 2', async () => {
+  const { code, stderr } = await run(['--frobnicate']);
+  expect(code).toBe(2);
+  expect(stderr).toContain('--frobnicate');
+});
+
+test('starts the embedded WorkDocs Local, prints URLs and a working demo token, stops on SIGTERM', async () => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'workdocs-graphql-main-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WORKDOCS_LOCAL_PORT: '0',
+      WORKDOCS_LOCAL_DATA_DIR: dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Ctrl-C stops')) resolve();
+      });
+      child.on('close', (code) => {
+        reject(new Error(`exited ${String(code)} before ready: ${stdout}\n${stderr}`));
+      });
+    });
+    const graphqlUrl = /GraphQL\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+    const token = /Demo token\s+(\S+)/.exec(stdout)?.[1];
+    const rootFolder = /Root folder\s+(\S+)/.exec(stdout)?.[1];
+    expect(graphqlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    expect(stdout).toContain('Sandbox');
+    expect(stdout).toMatch(/WorkDocs Local at http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toContain('curl -s');
+
+    const res = await fetch(graphqlUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token!}` },
+      body: JSON.stringify({
+        query: `mutation($input: InitiateDocumentVersionUploadInput!) {
+          initiateDocumentVersionUpload(input: $input) {
+            __typename ... on InitiateDocumentVersionUploadPayload { uploadMetadata { uploadUrl } }
+          }
+        }`,
+        variables: { input: { name: 'hello.txt', parentFolderId: rootFolder } },
+      }),
+    });
+    const body = (await res.json()) as {
+      data: { initiateDocumentVersionUpload: { __typename: string } };
+    };
+    expect(body.data.initiateDocumentVersionUpload.__typename).toBe(
+      'InitiateDocumentVersionUploadPayload',
+    );
+
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
