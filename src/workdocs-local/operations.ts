@@ -236,7 +236,7 @@ function checkQuota(ctx: OpContext, ownerId: string, declared: number | undefine
   if (owner?.storage_type !== 'QUOTA') return;
   const allocated = owner.storage_allocated ?? 0;
   const used = ctx.store.storageUtilized(owner.id);
-  if (used >= allocated && allocated >= 0 && (used > allocated || declared !== 0)) {
+  if (used > allocated || (used === allocated && declared !== 0)) {
     throw new WorkDocsError(
       'StorageLimitExceededException',
       `The storage limit of ${allocated} bytes has been exceeded (${used} bytes used)`,

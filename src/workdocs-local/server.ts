@@ -135,7 +135,23 @@ export class RequestHandler {
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
+    const started = process.hrtime.bigint();
     res.setHeader('x-amzn-requestid', requestId);
+    res.on('finish', () => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      // The path only: query strings of upload/download URLs carry signatures.
+      this.deps.logger.debug(
+        {
+          requestId,
+          method: req.method,
+          path: q === -1 ? url : url.slice(0, q),
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
     this.dispatch(req, res, requestId).catch((err: unknown) => {
       this.deps.logger.error({ err, requestId }, 'unhandled error');
       if (!res.headersSent) {
@@ -532,12 +548,30 @@ export class RequestHandler {
       );
       return;
     }
+    // Without a declared size, the owner's remaining quota bounds the body.
+    let quotaLimit: number | undefined;
+    if (v.declared_size === null) {
+      const doc = this.deps.store.getDocument(v.document_id);
+      const owner = doc ? this.deps.store.getUser(doc.owner_id) : undefined;
+      if (owner?.storage_type === 'QUOTA') {
+        const used = this.deps.store.storageUtilized(owner.id) - (v.blob_size ?? 0);
+        quotaLimit = Math.max(0, (owner.storage_allocated ?? 0) - used);
+        if (length !== undefined && length > quotaLimit) {
+          fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
+          return;
+        }
+      }
+    }
     let written;
     try {
-      written = await this.deps.blobs.write(req, v.declared_size ?? undefined);
+      written = await this.deps.blobs.write(req, v.declared_size ?? quotaLimit);
     } catch (err) {
       if (err instanceof SizeLimitError) {
-        fail(400, 'InvalidRequest', `The body exceeds the declared size ${v.declared_size ?? 0}`);
+        if (v.declared_size === null) {
+          fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
+        } else {
+          fail(400, 'InvalidRequest', `The body exceeds the declared size ${v.declared_size}`);
+        }
       } else {
         this.deps.logger.debug({ err, requestId }, 'upload interrupted');
         res.destroy();

@@ -655,11 +655,27 @@ describe('documents and the upload lifecycle', () => {
     expect(full).toBeInstanceOf(StorageLimitExceededException);
     expect((full as StorageLimitExceededException).$metadata.httpStatusCode).toBe(409);
 
+    // Without a declared size, the PUT itself is bounded by the remaining quota.
+    h.local.setQuota(bob.userId, 15);
+    const undeclared = await bobClientSend(undefined);
+    const tooBig = await put(
+      undeclared.UploadMetadata!.UploadUrl!,
+      undeclared.UploadMetadata!.SignedHeaders!,
+      Buffer.alloc(6, 1),
+    );
+    expect(tooBig.status).toBe(413);
+    const fits = await put(
+      undeclared.UploadMetadata!.UploadUrl!,
+      undeclared.UploadMetadata!.SignedHeaders!,
+      Buffer.alloc(5, 1),
+    );
+    expect(fits.status).toBe(200);
+
     h.local.setQuota(bob.userId, null);
     await bobClientSend(1_000_000);
     const me = await client.send(new GetCurrentUserCommand({ AuthenticationToken: bob.token }));
     expect(me.User!.Storage).toMatchObject({
-      StorageUtilizedInBytes: 10,
+      StorageUtilizedInBytes: 15,
       StorageRule: { StorageType: 'UNLIMITED' },
     });
   });
