@@ -2,6 +2,8 @@ import { readdir } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import {
+  DescribeUsersCommand,
+  EntityNotExistsException,
   GetCurrentUserCommand,
   GetDocumentCommand,
   GetDocumentVersionCommand,
@@ -119,6 +121,23 @@ describe('SigV4', () => {
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const body = (await res.json()) as { Message: string };
     expect(body.Message).toBe('Missing Authentication Token');
+  });
+
+  it('signatures over query strings and labels with special characters verify', async () => {
+    const users = await h.client.send(
+      new DescribeUsersCommand({ Query: "d e+m*o(~)!'é", Limit: 5, Order: 'ASCENDING' }),
+    );
+    expect(users.Users).toEqual([]);
+    const err: unknown = await h.client
+      .send(
+        new GetDocumentCommand({
+          AuthenticationToken: h.local.demoToken,
+          DocumentId: 'a+b.c-d@e,f',
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntityNotExistsException);
+    expect((err as EntityNotExistsException).EntityIds).toEqual(['a+b.c-d@e,f']);
   });
 
   it('ids that try to traverse paths are InvalidArgument', async () => {
