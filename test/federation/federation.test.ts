@@ -5,6 +5,11 @@
  * both. The user's `Authorization` header travels router → our subgraph through
  * `RemoteGraphQLDataSource.willSendRequest`.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -16,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printSubgraphSdl } from '../../src/gateway/print-schema.js';
 import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
 import { createFolder, sdkClient, uploadDocument } from '../reads/fixtures.js';
+
+const execFileAsync = promisify(execFile);
 
 const PROJECTS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -106,6 +113,27 @@ describe('the subgraph SDL', () => {
     expect(both.errors).toBeUndefined();
     expect(both.hints).toEqual([]);
     expect(both.supergraphSdl).toContain('type Project');
+  });
+});
+
+describe('npm run schema:print', () => {
+  it('writes the SDL to a file a router can compose, and explains itself with --help', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'schema-print-'));
+    try {
+      const file = path.join(dir, 'workdocs.graphql');
+      const tsx = path.resolve('node_modules/.bin/tsx');
+      await execFileAsync(tsx, ['src/gateway/print-schema.ts', file]);
+      const written = await readFile(file, 'utf8');
+      expect(written.trim()).toBe(printSubgraphSdl().trim());
+      const composed = composeServices([
+        { name: 'workdocs', url: 'http://workdocs/graphql', typeDefs: parse(written) },
+      ]);
+      expect(composed.errors).toBeUndefined();
+      const help = await execFileAsync(tsx, ['src/gateway/print-schema.ts', '--help']);
+      expect(help.stdout).toContain('Usage: npm run schema:print');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -276,6 +276,24 @@ describe('folder(id) and contents', () => {
     expect(edges.map((e) => e.node.__typename)).toEqual(Array(3).fill('FolderMetadata'));
   });
 
+  it('sorts and orders as asked', async () => {
+    const { body } = await stack.graphql(
+      `query ($id: ID!) {
+        folder(id: $id) {
+          contents(type: DOCUMENT, sort: NAME, order: DESCENDING, first: 2) {
+            edges { node { ... on DocumentMetadata { latestVersionMetadata { name } } } }
+            pageInfo { hasNextPage }
+          }
+        }
+      }`,
+      { id: pagingFolder },
+      token,
+    );
+    const contents = (ok(body).folder as { contents: Page }).contents;
+    expect(names(contents)).toEqual(['d5.txt', 'd4.txt']);
+    expect(contents.pageInfo.hasNextPage).toBe(true);
+  });
+
   it.each([
     ['a malformed cursor', { first: 2, after: 'definitely-not-a-cursor' }],
     ['first: 0', { first: 0 }],
