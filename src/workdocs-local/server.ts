@@ -112,7 +112,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     if (size > limit) {
       throw new HttpError(
         413,
-        'RequestEntityTooLargeException',
+        'RequestedEntityTooLargeException',
         `Request body exceeds ${limit} bytes`,
       );
     }
@@ -253,6 +253,9 @@ export class RequestHandler {
       if (err instanceof WorkDocsError) {
         result = err;
       } else if (err instanceof HttpError) {
+        // The rest of the body was not read: do not reuse the connection.
+        res.setHeader('connection', 'close');
+        req.resume();
         result = new WorkDocsError(err.code, err.message, {}, err.status);
       } else {
         log.error({ err }, 'operation failed');

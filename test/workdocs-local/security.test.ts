@@ -140,6 +140,16 @@ describe('SigV4', () => {
     expect((err as EntityNotExistsException).EntityIds).toEqual(['a+b.c-d@e,f']);
   });
 
+  it('an API body over 1 MiB is RequestedEntityTooLargeException (413)', async () => {
+    const res = await fetch(`${h.local.endpoint}/api/v1/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Name: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-amzn-errortype')).toBe('RequestedEntityTooLargeException');
+  });
+
   it('ids that try to traverse paths are InvalidArgument', async () => {
     const err: unknown = await h.client
       .send(
