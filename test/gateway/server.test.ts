@@ -4,6 +4,7 @@
  * the Sandbox landing page and CSRF prevention.
  */
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -34,7 +35,10 @@ beforeEach(async () => {
 });
 
 /** Another gateway on the same WorkDocs Local, with config overrides. */
-async function gatewayWith(overrides: Partial<GatewayConfig>): Promise<GatewayServer> {
+async function gatewayWith(
+  overrides: Partial<GatewayConfig>,
+  logger = pino({ level: 'silent' }),
+): Promise<GatewayServer> {
   const config: GatewayConfig = {
     ...loadGatewayConfig({}),
     port: 0,
@@ -45,7 +49,7 @@ async function gatewayWith(overrides: Partial<GatewayConfig>): Promise<GatewaySe
     ...overrides,
   };
   const g = await createGatewayServer(config, {
-    logger: pino({ level: 'silent' }),
+    logger,
     credentials: {
       accessKeyId: stack.local.accessKeyId,
       secretAccessKey: stack.local.secretAccessKey,
@@ -297,5 +301,45 @@ describe('HTTP routes', () => {
       }),
     });
     expect(res.status).toBe(413);
+  });
+});
+
+describe('secrets', () => {
+  test('tokens and upload URLs never reach the log, even at trace level', async () => {
+    let logged = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logged += chunk.toString();
+        callback();
+      },
+    });
+    const g = await gatewayWith({ logLevel: 'trace' }, pino({ level: 'trace' }, sink));
+    const token = stack.local.demoToken;
+    const auth = { authorization: `Bearer ${token}` };
+    const ok = await post(
+      g.url,
+      `mutation($input: InitiateDocumentVersionUploadInput!) {
+        initiateDocumentVersionUpload(input: $input) {
+          ... on InitiateDocumentVersionUploadPayload { uploadMetadata { uploadUrl } }
+        }
+      }`,
+      input(),
+      auth,
+    );
+    const uploadUrl = (
+      ok.body.data?.initiateDocumentVersionUpload as { uploadMetadata: { uploadUrl: string } }
+    ).uploadMetadata.uploadUrl;
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'WeirdException', statusCode: 500 },
+        count: 1,
+      },
+    ]);
+    await post(g.url, INITIATE, input(), auth);
+    await post(g.url, INITIATE, input(), { authorization: 'Bearer' });
+    expect(logged).toContain('workdocs call'); // the log is really captured
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain(new URL(uploadUrl).search.slice(1));
   });
 });
