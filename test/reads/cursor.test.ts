@@ -7,17 +7,20 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/gateway/errors.js';
 import { buildPage, decodeCursor, encodeCursor } from '../../src/gateway/resolvers/folder.js';
 
+const L = 'ALL||';
+const raw = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+
 const docs = (n: number): DocumentMetadata[] =>
   Array.from({ length: n }, (_, i) => ({ Id: `doc-${String(i)}` }));
 
 describe('folder cursors', () => {
   it('round-trip and stay opaque (base64url)', () => {
-    const c = { folderId: 'f1', marker: 'abc/+=def', offset: 7 };
+    const c = { folderId: 'f1', listing: L, marker: 'abc/+=def', offset: 7 };
     const s = encodeCursor(c);
     expect(s).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(s).not.toContain('abc');
-    expect(decodeCursor(s, 'f1')).toEqual(c);
-    expect(decodeCursor(encodeCursor({ ...c, marker: undefined }), 'f1').marker).toBeUndefined();
+    expect(decodeCursor(s, 'f1', L)).toEqual(c);
+    expect(decodeCursor(encodeCursor({ ...c, marker: undefined }), 'f1', L).marker).toBeUndefined();
   });
 
   it.each([
@@ -25,14 +28,26 @@ describe('folder cursors', () => {
     ['empty', ''],
     ['base64 of non-JSON', Buffer.from('hello').toString('base64url')],
     ['JSON of the wrong shape', Buffer.from('{"v":1}').toString('base64url')],
-    ['negative offset', Buffer.from('{"v":1,"f":"f1","m":null,"o":-1}').toString('base64url')],
-    ['huge offset', Buffer.from('{"v":1,"f":"f1","m":null,"o":100000}').toString('base64url')],
-    ['empty marker', Buffer.from('{"v":1,"f":"f1","m":"","o":0}').toString('base64url')],
-    ['another folder', encodeCursor({ folderId: 'other', marker: undefined, offset: 1 })],
+    ['negative offset', raw({ v: 1, f: 'f1', l: L, m: null, o: -1 })],
+    ['huge offset', raw({ v: 1, f: 'f1', l: L, m: null, o: 100000 })],
+    ['empty marker', raw({ v: 1, f: 'f1', l: L, m: '', o: 0 })],
+    [
+      'another folder',
+      encodeCursor({ folderId: 'other', listing: L, marker: undefined, offset: 1 }),
+    ],
+    [
+      'another sort order',
+      encodeCursor({
+        folderId: 'f1',
+        listing: 'ALL|NAME|DESCENDING',
+        marker: undefined,
+        offset: 1,
+      }),
+    ],
   ])('a malformed cursor (%s) is an INVALID_ARGUMENT on `after`', (_why, value) => {
     let caught: unknown;
     try {
-      decodeCursor(value, 'f1');
+      decodeCursor(value, 'f1', L);
     } catch (err) {
       caught = err;
     }
@@ -43,19 +58,20 @@ describe('folder cursors', () => {
 });
 
 describe('buildPage', () => {
-  const start = { folderId: 'f1', marker: undefined, offset: 0 };
+  const start = { folderId: 'f1', listing: L, marker: undefined, offset: 0 };
 
   it('a full page with a marker: hasNextPage, endCursor continues at the next marker', () => {
     const page = buildPage(start, 3, docs(3), 'M2', null);
     expect(page.edges).toHaveLength(3);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    expect(decodeCursor(page.pageInfo.endCursor!, 'f1')).toEqual({
+    expect(decodeCursor(page.pageInfo.endCursor!, 'f1', L)).toEqual({
       folderId: 'f1',
+      listing: L,
       marker: 'M2',
       offset: 0,
     });
     // Earlier edges continue right after their own item, inside the page.
-    expect(decodeCursor(page.edges[0]!.cursor, 'f1')).toEqual({ ...start, offset: 1 });
+    expect(decodeCursor(page.edges[0]!.cursor, 'f1', L)).toEqual({ ...start, offset: 1 });
   });
 
   it('the last page: no next page, endCursor is the last edge cursor', () => {
@@ -65,11 +81,11 @@ describe('buildPage', () => {
   });
 
   it('skips the items before an edge cursor and reports more items left in the upstream page', () => {
-    const from = { folderId: 'f1', marker: 'M1', offset: 2 };
+    const from = { folderId: 'f1', listing: L, marker: 'M1', offset: 2 };
     const page = buildPage(from, 2, docs(6), undefined, 'x');
     expect(page.edges.map((e) => (e.node as DocumentMetadata).Id)).toEqual(['doc-2', 'doc-3']);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    expect(decodeCursor(page.pageInfo.endCursor!, 'f1')).toEqual({ ...from, offset: 4 });
+    expect(decodeCursor(page.pageInfo.endCursor!, 'f1', L)).toEqual({ ...from, offset: 4 });
   });
 
   it('an empty folder: no edges, no next page, null endCursor', () => {

@@ -3,8 +3,8 @@
  * `FolderItem` union.
  *
  * `contents(first, after, …)` is a Relay connection over DescribeFolderContents `Limit`/`Marker`.
- * A cursor is opaque base64url JSON `{ v: 1, f, m, o }`: the folder it belongs to (`f`), the
- * WorkDocs marker where the upstream page started (`m`, null for the first page) and how many items
+ * A cursor is opaque base64url JSON `{ v: 1, f, l, m, o }`: the folder it belongs to (`f`), the
+ * listing (`l`: type, sort and order — a marker is a position in one listing), the WorkDocs marker where the upstream page started (`m`, null for the first page) and how many items
  * of that page come before the next item (`o`). So every edge's cursor continues right after its
  * item, and `endCursor` after a full upstream page is simply `{ m: <next marker>, o: 0 }` — paging
  * with `endCursor` costs exactly one DescribeFolderContents call per page.
@@ -34,6 +34,8 @@ const MAX_CURSOR_LENGTH = 4096;
 export interface FolderCursor {
   /** The folder the cursor belongs to. */
   folderId: string;
+  /** The listing it belongs to: `type|sort|order` as asked (markers are positions in it). */
+  listing: string;
   /** The WorkDocs marker at which the upstream page starts; undefined = the first page. */
   marker: string | undefined;
   /** How many items of that upstream page lie before the next item. */
@@ -44,6 +46,7 @@ export function encodeCursor(cursor: FolderCursor): string {
   const json = JSON.stringify({
     v: 1,
     f: cursor.folderId,
+    l: cursor.listing,
     m: cursor.marker ?? null,
     o: cursor.offset,
   });
@@ -51,7 +54,12 @@ export function encodeCursor(cursor: FolderCursor): string {
 }
 
 /** Decodes an `after` argument; anything malformed is an `InvalidArgumentError` on `field`. */
-export function decodeCursor(value: string, folderId: string, field = 'after'): FolderCursor {
+export function decodeCursor(
+  value: string,
+  folderId: string,
+  listing: string,
+  field = 'after',
+): FolderCursor {
   const bad = (why: string): InvalidArgumentError =>
     new InvalidArgumentError(
       field,
@@ -67,16 +75,17 @@ export function decodeCursor(value: string, folderId: string, field = 'after'): 
     throw bad('not a cursor');
   }
   if (typeof parsed !== 'object' || parsed === null) throw bad('not a cursor');
-  const { v, f, m, o } = parsed as Record<string, unknown>;
-  if (v !== 1 || typeof f !== 'string') throw bad('not a cursor');
+  const { v, f, l, m, o } = parsed as Record<string, unknown>;
+  if (v !== 1 || typeof f !== 'string' || typeof l !== 'string') throw bad('not a cursor');
   if (f !== folderId) throw bad('it belongs to another folder');
+  if (l !== listing) throw bad('it was issued for another type, sort or order');
   if (!(m === null || (typeof m === 'string' && m.length >= 1 && m.length <= MAX_MARKER_LENGTH))) {
     throw bad('bad marker');
   }
   if (typeof o !== 'number' || !Number.isInteger(o) || o < 0 || o > MAX_PAGE_SIZE) {
     throw bad('bad offset');
   }
-  return { folderId: f, marker: m ?? undefined, offset: o };
+  return { folderId: f, listing: l, marker: m ?? undefined, offset: o };
 }
 
 type FolderItemModel = DocumentModel | FolderModel;
@@ -109,7 +118,7 @@ export function buildPage(
   const nextPageCursor =
     nextMarker === undefined
       ? undefined
-      : encodeCursor({ folderId: start.folderId, marker: nextMarker, offset: 0 });
+      : encodeCursor({ ...start, marker: nextMarker, offset: 0 });
   // The last item of a full upstream page continues at the next marker: same position, and
   // following it costs one call for a whole page.
   if (last && !moreInThisPage && nextPageCursor !== undefined) last.cursor = nextPageCursor;
@@ -161,13 +170,14 @@ const folderMetadata: FolderMetadataResolvers = {
       const folderId = requiredId(folder.Id, 'id');
       // An explicit `null` reaches here despite the generated types; it means the default.
       const first = intInRange(orDefault(args.first, 50), 'first', 1, MAX_PAGE_SIZE);
-      const start: FolderCursor =
-        args.after === null || args.after === undefined
-          ? { folderId, marker: undefined, offset: 0 }
-          : decodeCursor(args.after, folderId);
       const type: FolderContentType = orDefault(args.type, 'ALL');
       const sort: ResourceSort | undefined = args.sort ?? undefined;
       const order: SortOrder | undefined = args.order ?? undefined;
+      const listing = `${type}|${sort ?? ''}|${order ?? ''}`;
+      const start: FolderCursor =
+        args.after === null || args.after === undefined
+          ? { folderId, listing, marker: undefined, offset: 0 }
+          : decodeCursor(args.after, folderId, listing);
       const page = await ctx.loaders.folderContents({
         FolderId: folderId,
         Marker: start.marker,
