@@ -13,7 +13,11 @@
  *   every page): de-duplicated and cached within the request. Callers prime `documents`/`folders`
  *   with items they already hold (a folder listing, root folders), so those cost no extra call.
  * - Every upstream call the loaders make (and every call a resolver routes through `call`) passes
- *   a small semaphore shared by the request: at most `maxConcurrentUpstreamCalls` in flight.
+ *   a small semaphore shared by the request: at most `maxConcurrentUpstreamCalls` in flight, so a
+ *   request with 50 entities never fans out into 50 simultaneous calls. (The request's
+ *   `WorkDocsCaller` applies the same cap to every call, mutations included.)
+ * - Tokens: the inputs carry the request's token explicitly (`WorkDocsCaller.send` would inject it
+ *   too), so the loaders also work over a bare `WorkDocsClient`.
  *
  * User batches are dispatched on `setImmediate` rather than DataLoader's default next tick, so that
  * `creator` fields of entities that resolve in the same turn of the event loop (50 `_entities`, a
