@@ -159,6 +159,22 @@ describe('InitiateDocumentVersionUpload: each of its 14 exceptions comes back wi
   });
 });
 
+describe('every row of the table (all 25 exceptions) comes back with its code', () => {
+  test.each(Object.keys(WORKDOCS_EXCEPTIONS) as (keyof typeof WORKDOCS_EXCEPTIONS)[])(
+    '%s',
+    async (exception) => {
+      const message = await injectOnce('InitiateDocumentVersionUpload', exception);
+      const { body } = await stack.graphql(
+        INITIATE,
+        { input: { name: 'x.txt', parentFolderId: stack.local.demoRootFolderId } },
+        stack.local.demoToken,
+      );
+      // Rows whose type is not a member of this union come back in `errors`, with their code.
+      expectMapped(body, 'initiateDocumentVersionUpload', exception, message, INITIATE_ERROR_TYPES);
+    },
+  );
+});
+
 describe('completeDocumentVersionUpload maps every exception of UpdateDocumentVersion and GetDocument', () => {
   test.each(exceptionsOf('UpdateDocumentVersion'))(
     'UpdateDocumentVersion: %s',
