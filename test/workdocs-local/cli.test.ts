@@ -1,0 +1,108 @@
+import { execFile, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { GetCurrentUserCommand } from '@aws-sdk/client-workdocs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDataDir, startHarness } from './helpers.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = 'src/workdocs-local/cli.ts';
+let dataDir: string;
+
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    WORKDOCS_LOCAL_DATA_DIR: dataDir,
+    WORKDOCS_LOCAL_PORT: '0',
+    WORKDOCS_LOCAL_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+  };
+  delete e.WORKDOCS_LOCAL_DEMO_TOKEN;
+  return e;
+}
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const e = env();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', cli, ...args],
+      { cwd: root, env: e },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await makeDataDir();
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('workdocs-local CLI', () => {
+  it('--help lists the commands and the configuration', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('token issue');
+    expect(r.stdout).toContain('quota set');
+    expect(r.stdout).toContain('WORKDOCS_LOCAL_DATA_DIR');
+  });
+
+  it('users list, token issue and quota set act on the data dir', async () => {
+    const list = await run(['users', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/\tdemo\tACTIVE\tquota=unlimited/);
+
+    const issued = await run(['token', 'issue', 'demo']);
+    expect(issued.code).toBe(0);
+    const token = issued.stdout.trim();
+    expect(token.length).toBeGreaterThan(20);
+
+    const quota = await run(['quota', 'set', 'demo', '12345']);
+    expect(quota.code).toBe(0);
+
+    const h = await startHarness({}, dataDir);
+    try {
+      const me = await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: token }));
+      expect(me.User!.Username).toBe('demo');
+      expect(me.User!.Storage!.StorageRule).toEqual({
+        StorageType: 'QUOTA',
+        StorageAllocatedInBytes: 12345,
+      });
+    } finally {
+      await h.stop(true);
+    }
+
+    const unknown = await run(['token', 'issue', 'nobody']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no user nobody');
+    const badBytes = await run(['quota', 'set', 'demo', 'lots']);
+    expect(badBytes.code).toBe(2);
+  });
+
+  it('serves, prints endpoint, keys and demo token, and stops on SIGTERM', async () => {
+    const e = env();
+    const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env: e });
+    let out = '';
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
+        if (m?.[1] && out.includes('demo token')) resolve(m[1]);
+      });
+      child.on('exit', (code) => {
+        reject(new Error(`exited early with ${String(code)}: ${out}`));
+      });
+    });
+    expect(out).toContain('AKIAWORKDOCSLOCAL000');
+    expect(out).toMatch(/demo token\s+\S+/);
+    const health = await fetch(`${endpoint}/_local/health`);
+    expect(health.status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+});
