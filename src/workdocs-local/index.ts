@@ -148,7 +148,8 @@ export async function startWorkDocsLocal(
   });
   const server = createServer({ keepAliveTimeout: 5_000 }, handler.handle);
   server.on('clientError', (_err, socket) => {
-    socket.destroy();
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -174,22 +174,32 @@ export class Store {
     this.db.exec(SCHEMA);
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once per SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+    const row = this.stmt('SELECT value FROM meta WHERE key = ?').get(key) as
       { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+    this.stmt(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
   }
 
   /** Returns the stored value of `key`, creating it with `make()` first if absent. */
@@ -209,31 +219,29 @@ export class Store {
     const binId = newId();
     const passwordHash = u.password !== undefined ? hashPassword(u.password) : null;
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO users (id, username, email, given_name, surname, organization_id, root_folder_id,
+      this.stmt(
+        `INSERT INTO users (id, username, email, given_name, surname, organization_id, root_folder_id,
              recycle_bin_folder_id, status, type, time_zone_id, locale, storage_type, storage_allocated,
              password_hash, created_ms, modified_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, 'default', ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          u.username,
-          u.email ?? null,
-          u.givenName,
-          u.surname,
-          organizationId,
-          rootId,
-          binId,
-          u.type ?? 'USER',
-          u.timeZoneId ?? null,
-          u.storageType,
-          u.storageAllocated,
-          passwordHash,
-          now,
-          now,
-        );
-      const insertFolder = this.db.prepare(
+      ).run(
+        id,
+        u.username,
+        u.email ?? null,
+        u.givenName,
+        u.surname,
+        organizationId,
+        rootId,
+        binId,
+        u.type ?? 'USER',
+        u.timeZoneId ?? null,
+        u.storageType,
+        u.storageAllocated,
+        passwordHash,
+        now,
+        now,
+      );
+      const insertFolder = this.stmt(
         `INSERT INTO folders (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
          VALUES (?, ?, ?, ?, NULL, 'ACTIVE', ?, ?)`,
       );
@@ -246,12 +254,11 @@ export class Store {
   }
 
   getUser(id: string): UserRow | undefined {
-    return this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return this.stmt('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
   }
 
   getUserByUsername(username: string): UserRow | undefined {
-    return this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
-      UserRow | undefined;
+    return this.stmt('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
   }
 
   /** A user by id or username. */
@@ -260,146 +267,134 @@ export class Store {
   }
 
   listUsers(organizationId: string): UserRow[] {
-    return this.db
-      .prepare('SELECT * FROM users WHERE organization_id = ? ORDER BY username COLLATE NOCASE')
-      .all(organizationId) as UserRow[];
+    return this.stmt(
+      'SELECT * FROM users WHERE organization_id = ? ORDER BY username COLLATE NOCASE',
+    ).all(organizationId) as UserRow[];
   }
 
   setQuota(userId: string, bytes: number | null, now: number): void {
-    this.db
-      .prepare(
-        'UPDATE users SET storage_type = ?, storage_allocated = ?, modified_ms = ? WHERE id = ?',
-      )
-      .run(bytes === null ? 'UNLIMITED' : 'QUOTA', bytes, now, userId);
+    this.stmt(
+      'UPDATE users SET storage_type = ?, storage_allocated = ?, modified_ms = ? WHERE id = ?',
+    ).run(bytes === null ? 'UNLIMITED' : 'QUOTA', bytes, now, userId);
   }
 
   addToken(userId: string, token: string, now: number): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO tokens (hash, user_id, created_ms) VALUES (?, ?, ?)')
-      .run(hashToken(token), userId, now);
+    this.stmt('INSERT OR IGNORE INTO tokens (hash, user_id, created_ms) VALUES (?, ?, ?)').run(
+      hashToken(token),
+      userId,
+      now,
+    );
   }
 
   userForToken(token: string): UserRow | undefined {
-    return this.db
-      .prepare('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?')
-      .get(hashToken(token)) as UserRow | undefined;
+    return this.stmt(
+      'SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?',
+    ).get(hashToken(token)) as UserRow | undefined;
   }
 
   /** Bytes of the user's documents: every version whose bytes have arrived. */
   storageUtilized(userId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(v.blob_size), 0) AS total FROM versions v
+    const row = this.stmt(
+      `SELECT COALESCE(SUM(v.blob_size), 0) AS total FROM versions v
          JOIN documents d ON d.id = v.document_id WHERE d.owner_id = ? AND v.blob_size IS NOT NULL`,
-      )
-      .get(userId) as { total: number };
+    ).get(userId) as { total: number };
     return row.total;
   }
 
   // ---- folders ----
 
   getFolder(id: string): FolderRow | undefined {
-    return this.db.prepare('SELECT * FROM folders WHERE id = ?').get(id) as FolderRow | undefined;
+    return this.stmt('SELECT * FROM folders WHERE id = ?').get(id) as FolderRow | undefined;
   }
 
   createFolder(f: Omit<FolderRow, 'id'>): FolderRow {
     const id = newId();
-    this.db
-      .prepare(
-        `INSERT INTO folders (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
+    this.stmt(
+      `INSERT INTO folders (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        f.name,
-        f.creator_id,
-        f.owner_id,
-        f.parent_id,
-        f.resource_state,
-        f.created_ms,
-        f.modified_ms,
-      );
+    ).run(
+      id,
+      f.name,
+      f.creator_id,
+      f.owner_id,
+      f.parent_id,
+      f.resource_state,
+      f.created_ms,
+      f.modified_ms,
+    );
     return { id, ...f };
   }
 
   setFolderState(id: string, state: string, now: number): void {
-    this.db
-      .prepare('UPDATE folders SET resource_state = ?, modified_ms = ? WHERE id = ?')
-      .run(state, now, id);
+    this.stmt('UPDATE folders SET resource_state = ?, modified_ms = ? WHERE id = ?').run(
+      state,
+      now,
+      id,
+    );
   }
 
   childFolders(parentId: string): FolderRow[] {
-    return this.db
-      .prepare('SELECT * FROM folders WHERE parent_id = ?')
-      .all(parentId) as FolderRow[];
+    return this.stmt('SELECT * FROM folders WHERE parent_id = ?').all(parentId) as FolderRow[];
   }
 
   childDocuments(parentId: string): DocumentRow[] {
-    return this.db
-      .prepare('SELECT * FROM documents WHERE parent_id = ?')
-      .all(parentId) as DocumentRow[];
+    return this.stmt('SELECT * FROM documents WHERE parent_id = ?').all(parentId) as DocumentRow[];
   }
 
   childCount(parentId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM folders WHERE parent_id = ?) +
+    const row = this.stmt(
+      `SELECT (SELECT COUNT(*) FROM folders WHERE parent_id = ?) +
                 (SELECT COUNT(*) FROM documents WHERE parent_id = ?) AS n`,
-      )
-      .get(parentId, parentId) as { n: number };
+    ).get(parentId, parentId) as { n: number };
     return row.n;
   }
 
   folderNameTaken(parentId: string, name: string): boolean {
     return (
-      this.db
-        .prepare('SELECT 1 FROM folders WHERE parent_id = ? AND name = ?')
-        .get(parentId, name) !== undefined
+      this.stmt('SELECT 1 FROM folders WHERE parent_id = ? AND name = ?').get(parentId, name) !==
+      undefined
     );
   }
 
   documentNameTaken(parentId: string, name: string): boolean {
     return (
-      this.db
-        .prepare('SELECT 1 FROM documents WHERE parent_id = ? AND name = ?')
-        .get(parentId, name) !== undefined
+      this.stmt('SELECT 1 FROM documents WHERE parent_id = ? AND name = ?').get(parentId, name) !==
+      undefined
     );
   }
 
   // ---- documents and versions ----
 
   getDocument(id: string): DocumentRow | undefined {
-    return this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as
-      DocumentRow | undefined;
+    return this.stmt('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
   }
 
   getVersion(documentId: string, versionId: string): VersionRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM versions WHERE document_id = ? AND id = ?')
-      .get(documentId, versionId) as VersionRow | undefined;
+    return this.stmt('SELECT * FROM versions WHERE document_id = ? AND id = ?').get(
+      documentId,
+      versionId,
+    ) as VersionRow | undefined;
   }
 
   versions(documentId: string): VersionRow[] {
-    return this.db
-      .prepare('SELECT * FROM versions WHERE document_id = ? ORDER BY seq DESC')
-      .all(documentId) as VersionRow[];
+    return this.stmt('SELECT * FROM versions WHERE document_id = ? ORDER BY seq DESC').all(
+      documentId,
+    ) as VersionRow[];
   }
 
   /** The latest ACTIVE version, or the newest version if none is active yet. */
   latestVersion(documentId: string): VersionRow | undefined {
-    return this.db
-      .prepare(
-        `SELECT * FROM versions WHERE document_id = ?
+    return this.stmt(
+      `SELECT * FROM versions WHERE document_id = ?
          ORDER BY CASE status WHEN 'ACTIVE' THEN 0 ELSE 1 END, seq DESC LIMIT 1`,
-      )
-      .get(documentId) as VersionRow | undefined;
+    ).get(documentId) as VersionRow | undefined;
   }
 
   hasActiveVersion(documentId: string): boolean {
     return (
-      this.db
-        .prepare("SELECT 1 FROM versions WHERE document_id = ? AND status = 'ACTIVE'")
-        .get(documentId) !== undefined
+      this.stmt("SELECT 1 FROM versions WHERE document_id = ? AND status = 'ACTIVE'").get(
+        documentId,
+      ) !== undefined
     );
   }
 
@@ -412,21 +407,19 @@ export class Store {
   } {
     const id = newId();
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO documents (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
+      this.stmt(
+        `INSERT INTO documents (id, name, creator_id, owner_id, parent_id, resource_state, created_ms, modified_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          doc.name,
-          doc.creator_id,
-          doc.owner_id,
-          doc.parent_id,
-          doc.resource_state,
-          doc.created_ms,
-          doc.modified_ms,
-        );
+      ).run(
+        id,
+        doc.name,
+        doc.creator_id,
+        doc.owner_id,
+        doc.parent_id,
+        doc.resource_state,
+        doc.created_ms,
+        doc.modified_ms,
+      );
       this.insertVersion(id, version);
     })();
     const document = this.getDocument(id);
@@ -443,28 +436,26 @@ export class Store {
   }
 
   private insertVersion(documentId: string, v: Omit<VersionRow, 'seq' | 'document_id'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO versions (id, document_id, name, content_type, declared_size, status, signature, blob,
+    this.stmt(
+      `INSERT INTO versions (id, document_id, name, content_type, declared_size, status, signature, blob,
            blob_size, creator_id, created_ms, modified_ms, content_created_ms, content_modified_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        v.id,
-        documentId,
-        v.name,
-        v.content_type,
-        v.declared_size,
-        v.status,
-        v.signature,
-        v.blob,
-        v.blob_size,
-        v.creator_id,
-        v.created_ms,
-        v.modified_ms,
-        v.content_created_ms,
-        v.content_modified_ms,
-      );
+    ).run(
+      v.id,
+      documentId,
+      v.name,
+      v.content_type,
+      v.declared_size,
+      v.status,
+      v.signature,
+      v.blob,
+      v.blob_size,
+      v.creator_id,
+      v.created_ms,
+      v.modified_ms,
+      v.content_created_ms,
+      v.content_modified_ms,
+    );
   }
 
   /**
@@ -482,35 +473,36 @@ export class Store {
     return this.db.transaction(() => {
       const v = this.getVersion(documentId, versionId);
       if (v?.status !== 'INITIALIZED') return { ok: false, previousBlob: null };
-      this.db
-        .prepare(
-          'UPDATE versions SET blob = ?, blob_size = ?, signature = ?, modified_ms = ? WHERE seq = ?',
-        )
-        .run(blob, size, signature, now, v.seq);
+      this.stmt(
+        'UPDATE versions SET blob = ?, blob_size = ?, signature = ?, modified_ms = ? WHERE seq = ?',
+      ).run(blob, size, signature, now, v.seq);
       return { ok: true, previousBlob: v.blob };
     })();
   }
 
   activateVersion(seq: number, documentId: string, name: string, now: number): void {
     this.db.transaction(() => {
-      this.db
-        .prepare("UPDATE versions SET status = 'ACTIVE', modified_ms = ? WHERE seq = ?")
-        .run(now, seq);
-      this.db
-        .prepare('UPDATE documents SET name = ?, modified_ms = ? WHERE id = ?')
-        .run(name, now, documentId);
+      this.stmt("UPDATE versions SET status = 'ACTIVE', modified_ms = ? WHERE seq = ?").run(
+        now,
+        seq,
+      );
+      this.stmt('UPDATE documents SET name = ?, modified_ms = ? WHERE id = ?').run(
+        name,
+        now,
+        documentId,
+      );
     })();
   }
 
   /** Deletes a version (and its document if it was the only one); returns whether the doc went. */
   deleteVersion(seq: number, documentId: string): boolean {
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM versions WHERE seq = ?').run(seq);
-      const left = this.db
-        .prepare('SELECT COUNT(*) AS n FROM versions WHERE document_id = ?')
-        .get(documentId) as { n: number };
+      this.stmt('DELETE FROM versions WHERE seq = ?').run(seq);
+      const left = this.stmt('SELECT COUNT(*) AS n FROM versions WHERE document_id = ?').get(
+        documentId,
+      ) as { n: number };
       if (left.n === 0) {
-        this.db.prepare('DELETE FROM documents WHERE id = ?').run(documentId);
+        this.stmt('DELETE FROM documents WHERE id = ?').run(documentId);
         return true;
       }
       return false;
@@ -519,7 +511,7 @@ export class Store {
 
   /** Every blob name referenced by a version (for sweeping orphans at start). */
   referencedBlobs(): Set<string> {
-    const rows = this.db.prepare('SELECT blob FROM versions WHERE blob IS NOT NULL').all() as {
+    const rows = this.stmt('SELECT blob FROM versions WHERE blob IS NOT NULL').all() as {
       blob: string;
     }[];
     return new Set(rows.map((r) => r.blob));
