@@ -21,7 +21,11 @@ import {
   type GatewayConfig,
   type WorkDocsLocalConfig,
 } from './config.js';
-import { createGatewayServer, type GatewayServer } from './gateway/server.js';
+import {
+  createGatewayServer,
+  type GatewayServer,
+  type SandboxInitialState,
+} from './gateway/server.js';
 import { startWorkDocsLocal, type WorkDocsLocal } from './workdocs-local/index.js';
 
 const HELP = `workdocs-graphql — a GraphQL (Apollo Federation 2) gateway over the Amazon WorkDocs API
@@ -66,6 +70,34 @@ AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, container or instance roles).
 Exit codes: 0 stopped, 1 start-up failure, 2 invalid configuration or arguments.
 `;
 
+/** The operation the Sandbox opens with when the embedded WorkDocs Local runs: ready to run. */
+function demoSandbox(local: WorkDocsLocal): SandboxInitialState {
+  return {
+    document: `# Step 1 of an upload. Run it, then PUT the file to uploadUrl with signedHeaders,
+# then call completeDocumentVersionUpload with the document and version ids.
+mutation Initiate($input: InitiateDocumentVersionUploadInput!) {
+  initiateDocumentVersionUpload(input: $input) {
+    __typename
+    ... on InitiateDocumentVersionUploadPayload {
+      metadata { id latestVersionMetadata { id name size status } }
+      uploadMetadata { uploadUrl signedHeaders { name value } }
+    }
+    ... on UserError { code message }
+  }
+}
+`,
+    variables: {
+      input: {
+        name: 'hello.txt',
+        contentType: 'text/plain',
+        documentSizeInBytes: 12,
+        parentFolderId: local.demoRootFolderId,
+      },
+    },
+    headers: { Authorization: `Bearer ${local.demoToken}` },
+  };
+}
+
 /** The banner printed once both servers listen. */
 function banner(gateway: GatewayServer, local: WorkDocsLocal | undefined): string {
   const sandbox = `https://studio.apollographql.com/sandbox/explorer?endpoint=${encodeURIComponent(gateway.url)}`;
@@ -88,7 +120,7 @@ function banner(gateway: GatewayServer, local: WorkDocsLocal | undefined): strin
       `  Demo token  ${local.demoToken}`,
       `  Root folder ${local.demoRootFolderId}`,
       '',
-      '  In Sandbox, add the header  Authorization: Bearer <demo token>',
+      '  The Sandbox opens with a ready initiateDocumentVersionUpload and the demo token header.',
       '',
       '  Try it:',
       `  curl -s ${gateway.url} \\`,
@@ -136,6 +168,7 @@ async function main(argv: readonly string[]): Promise<number> {
         {
           logger: log.child({ name: 'gateway' }),
           credentials: { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
+          sandbox: demoSandbox(local),
         },
       );
     } else {

@@ -59,6 +59,17 @@ export interface GatewayServerOptions {
   logger?: Logger | undefined;
   /** Explicit AWS credentials for the SDK; undefined = the standard AWS credential chain. */
   credentials?: WorkDocsCredentials | undefined;
+  /**
+   * What the Sandbox landing page opens with (development only): an operation, its variables and
+   * headers — `main.ts` fills in the demo token when it runs the embedded WorkDocs Local.
+   */
+  sandbox?: SandboxInitialState | undefined;
+}
+
+export interface SandboxInitialState {
+  document?: string;
+  variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 export interface GatewayServer {
@@ -210,7 +221,10 @@ export async function createGatewayServer(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+        : ApolloServerPluginLandingPageLocalDefault({
+            embed: true,
+            ...(options.sandbox ?? {}),
+          }),
     ],
   });
   await apollo.start();

@@ -113,6 +113,13 @@ test('starts the embedded WorkDocs Local, prints URLs and a working demo token, 
       'InitiateDocumentVersionUploadPayload',
     );
 
+    // The Sandbox opens with the demo mutation and the token header already filled in.
+    const page = await fetch(graphqlUrl!, { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    expect(html).toMatch(/sandbox/i);
+    expect(html).toContain('initiateDocumentVersionUpload');
+    expect(html).toContain(token!);
+
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
