@@ -558,6 +558,26 @@ describe('documents and the upload lifecycle', () => {
     );
   });
 
+  it('content timestamps travel as epoch seconds both ways (milliseconds kept)', async () => {
+    const created = new Date('2020-01-02T03:04:05.678Z');
+    const modified = new Date('2021-06-07T08:09:10.5Z');
+    const init = await client.send(
+      new InitiateDocumentVersionUploadCommand({
+        AuthenticationToken: token,
+        ParentFolderId: root,
+        Name: uniqueName('stamped'),
+        ContentCreatedTimestamp: created,
+        ContentModifiedTimestamp: modified,
+      }),
+    );
+    const v = init.Metadata!.LatestVersionMetadata!;
+    expect(v.ContentCreatedTimestamp).toEqual(created);
+    expect(v.ContentModifiedTimestamp).toEqual(modified);
+    expect(v.ContentType).toBe('application/octet-stream');
+    expect(init.UploadMetadata!.SignedHeaders!['Content-Type']).toBe('application/octet-stream');
+    expect(v.Size).toBeUndefined();
+  });
+
   it('aborting the only version removes the document and its bytes', async () => {
     const init = await initiate({ size: 3 });
     const res = await put(
