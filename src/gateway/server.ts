@@ -31,7 +31,7 @@ import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { ErrorCode } from '../generated/graphql.js';
 import type { GatewayContext } from './context.js';
-import { ERROR_ROWS_BY_CODE, GatewayError } from './errors.js';
+import { ERROR_ROWS_BY_CODE, GatewayError, isWorkDocsExceptionName } from './errors.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { isValidTokenLength } from './validation.js';
@@ -108,7 +108,10 @@ function isErrorCode(code: unknown): code is ErrorCode {
 /** Apollo `formatError`: complete the extensions of our codes; hide internals in production. */
 function makeFormatError(production: boolean, log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original: unknown = unwrapResolverError(error);
+    while (original instanceof GraphQLError && original.originalError !== undefined) {
+      original = original.originalError;
+    }
     const extensions: Record<string, unknown> = { ...formatted.extensions };
     const code = extensions.code;
     let message = formatted.message;
@@ -124,6 +127,14 @@ function makeFormatError(production: boolean, log: Logger) {
         'internal error',
       );
       if (production) message = 'Internal server error';
+    } else if (
+      production &&
+      original instanceof GatewayError &&
+      original.exceptionName !== undefined &&
+      !isWorkDocsExceptionName(original.exceptionName)
+    ) {
+      // An upstream failure outside the model (a proxy's 5xx, throttling): its text stays in logs.
+      message = 'WorkDocs is unavailable; retry later';
     }
     if (production) delete extensions.stacktrace;
     return { ...formatted, message, extensions };

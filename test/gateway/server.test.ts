@@ -214,6 +214,22 @@ describe('production mode', () => {
     expect(typed.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(typed.body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
 
+    // An unknown upstream 5xx: SERVICE_UNAVAILABLE, retryable, its text kept out of the answer.
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'ProxyMeltdownException', statusCode: 502, message: 'upstream host db-7' },
+        count: 1,
+      },
+    ]);
+    const unknown = await post(prod.url, INITIATE, input(), auth);
+    expect(unknown.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      httpStatus: 502,
+      retryable: true,
+    });
+    expect(JSON.stringify(unknown.body)).not.toContain('db-7');
+
     const introspection = await post(prod.url, '{ __schema { queryType { name } } }', {});
     expect(introspection.body.errors?.[0]?.message).toMatch(/introspection/i);
 
