@@ -170,9 +170,19 @@ export function verifySigV4(
   const canonicalHeaders = signedHeaders
     .map((h) => `${h}:${(headerValue(req.headers[h]) ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const payloadHash =
-    headerValue(req.headers['x-amz-content-sha256']) ??
-    createHash('sha256').update(req.body).digest('hex');
+  const bodyHash = createHash('sha256').update(req.body).digest('hex');
+  const declaredHash = headerValue(req.headers['x-amz-content-sha256']);
+  if (
+    declaredHash !== undefined &&
+    declaredHash !== 'UNSIGNED-PAYLOAD' &&
+    declaredHash.toLowerCase() !== bodyHash
+  ) {
+    throw authError(
+      'InvalidSignatureException',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
+  }
+  const payloadHash = declaredHash ?? bodyHash;
   const canonicalRequest = [
     req.method,
     canonicalPath(req.rawPath),
