@@ -146,7 +146,8 @@ export async function startWorkDocsLocal(
     urlBase: () => urlBase,
     now,
   });
-  const server = createServer({ keepAliveTimeout: 5_000 }, handler.handle);
+  // No whole-request timeout: a multi-gigabyte upload may take longer than Node's default 5 min.
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler.handle);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();

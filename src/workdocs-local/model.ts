@@ -171,9 +171,34 @@ export function pathKnown(rawPath: string): boolean {
 
 export type Input = Record<string, unknown>;
 
+/**
+ * Parses a raw query string the way AWS does (percent-decoding only: `+` stays a plus sign, as
+ * in the SigV4 canonical query). The first value of a repeated key wins. Undecodable values throw
+ * InvalidArgumentException.
+ */
+export function parseQuery(rawQuery: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const k = eq === -1 ? part : part.slice(0, eq);
+    const v = eq === -1 ? '' : part.slice(eq + 1);
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(k);
+      value = decodeURIComponent(v);
+    } catch {
+      throw new WorkDocsError('InvalidArgumentException', 'The query string is not valid');
+    }
+    if (!out.has(key)) out.set(key, value);
+  }
+  return out;
+}
+
 export interface RawRequest {
   labels: Record<string, string>;
-  query: URLSearchParams;
+  query: Map<string, string>;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
@@ -237,7 +262,7 @@ export function bindInput(operation: Operation, req: RawRequest): Input {
       }
       case 'querystring': {
         const v = req.query.get(wireName);
-        if (v !== null) input[name] = fromString(name, target, v);
+        if (v !== undefined) input[name] = fromString(name, target, v);
         break;
       }
       case 'header': {

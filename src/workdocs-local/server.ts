@@ -15,6 +15,7 @@ import {
   bindInput,
   exceptionStatus,
   matchRoute,
+  parseQuery,
   pathKnown,
   toWire,
   validateInput,
@@ -229,7 +230,7 @@ export class RequestHandler {
         operation,
         bindInput(operation, {
           labels: match.labels,
-          query: new URLSearchParams(rawQuery),
+          query: parseQuery(rawQuery),
           headers: req.headers,
           body,
         }),
