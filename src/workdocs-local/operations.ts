@@ -443,6 +443,7 @@ const describeFolderContents: Handler = (input, ctx) => {
   const items: Item[] = [];
   if (type !== 'DOCUMENT') {
     for (const f of ctx.store.childFolders(folder.id)) {
+      if (RECYCLED_STATES.has(f.resource_state)) continue; // in the recycle bin, not here
       items.push({
         kind: 'folder',
         key: sort === 'DATE' ? f.created_ms : (f.name ?? ''),
@@ -453,6 +454,7 @@ const describeFolderContents: Handler = (input, ctx) => {
   }
   if (type !== 'FOLDER') {
     for (const doc of ctx.store.childDocuments(folder.id)) {
+      if (RECYCLED_STATES.has(doc.resource_state)) continue;
       if (!include.has('INITIALIZED') && !ctx.store.hasActiveVersion(doc.id)) continue;
       items.push({
         kind: 'document',
@@ -595,7 +597,120 @@ const createUser: Handler = (input, ctx) => {
   return { User: userOut(ctx, user, true) };
 };
 
+function requireMovableInto(ctx: OpContext, ownerId: string, parentFolderId: string): FolderRow {
+  const target = requireWritableFolder(ctx, parentFolderId);
+  if (target.owner_id !== ownerId) {
+    throw new WorkDocsError(
+      'UnauthorizedOperationException',
+      `Folder ${target.id} belongs to another user`,
+    );
+  }
+  if (ctx.store.childCount(target.id) >= ctx.folderChildLimit) {
+    throw new WorkDocsError(
+      'LimitExceededException',
+      `Folder ${target.id} already has the maximum of ${ctx.folderChildLimit} children`,
+    );
+  }
+  return target;
+}
+
+function resourceState(input: Input): string | undefined {
+  const state = str(input, 'ResourceState');
+  if (state !== undefined && state !== 'ACTIVE' && state !== 'RECYCLED') {
+    throw invalidArgument('ResourceState must be ACTIVE or RECYCLED');
+  }
+  return state;
+}
+
+const updateFolder: Handler = (input, ctx) => {
+  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');
+  if (folder.parent_id === null) {
+    throw prohibited(`Folder ${folder.id} is a root folder and cannot be changed`);
+  }
+  const name = str(input, 'Name');
+  const parentId = str(input, 'ParentFolderId');
+  const state = resourceState(input);
+  if (
+    RECYCLED_STATES.has(folder.resource_state) &&
+    state !== 'ACTIVE' &&
+    (name ?? parentId) !== undefined
+  ) {
+    throw prohibited(`Folder ${folder.id} is ${folder.resource_state}`);
+  }
+  let newParent = folder.parent_id;
+  if (parentId !== undefined && parentId !== folder.parent_id) {
+    const target = requireMovableInto(ctx, folder.owner_id, parentId);
+    if (ctx.store.isWithin(target.id, folder.id)) {
+      throw new WorkDocsError(
+        'ConflictingOperationException',
+        `Folder ${folder.id} cannot be moved into itself or one of its subfolders`,
+      );
+    }
+    newParent = target.id;
+  }
+  const newName = name ?? folder.name;
+  if ((newName !== folder.name || newParent !== folder.parent_id) && newName !== null) {
+    if (ctx.store.folderNameTaken(newParent, newName)) {
+      throw new WorkDocsError(
+        'EntityAlreadyExistsException',
+        `A folder with this name already exists in folder ${newParent}`,
+      );
+    }
+  }
+  ctx.store.updateFolder(folder.id, { name, parent_id: newParent, resource_state: state }, ctx.now);
+  return {};
+};
+
+const updateDocument: Handler = (input, ctx) => {
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  const name = str(input, 'Name');
+  const parentId = str(input, 'ParentFolderId');
+  const state = resourceState(input);
+  if (
+    RECYCLED_STATES.has(doc.resource_state) &&
+    state !== 'ACTIVE' &&
+    (name ?? parentId) !== undefined
+  ) {
+    throw prohibited(`Document ${doc.id} is ${doc.resource_state}`);
+  }
+  let newParent = doc.parent_id;
+  if (parentId !== undefined && parentId !== doc.parent_id) {
+    newParent = requireMovableInto(ctx, doc.owner_id, parentId).id;
+  }
+  const newName = name ?? doc.name;
+  if (
+    (newName !== doc.name || newParent !== doc.parent_id) &&
+    ctx.store.documentNameTaken(newParent, newName)
+  ) {
+    throw new WorkDocsError(
+      'EntityAlreadyExistsException',
+      `A document with this name already exists in folder ${newParent}`,
+    );
+  }
+  ctx.store.updateDocument(doc.id, { name, parent_id: newParent, resource_state: state }, ctx.now);
+  return {};
+};
+
+const deleteFolder: Handler = (input, ctx) => {
+  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');
+  if (folder.parent_id === null) {
+    throw prohibited(`Folder ${folder.id} is a root folder and cannot be deleted`);
+  }
+  ctx.blobsToDelete.push(...ctx.store.deleteFolderTree(folder.id));
+  return {};
+};
+
+const deleteDocument: Handler = (input, ctx) => {
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  ctx.blobsToDelete.push(...ctx.store.deleteDocument(doc.id));
+  return {};
+};
+
 export const handlers: Record<string, Handler> = {
+  UpdateFolder: updateFolder,
+  UpdateDocument: updateDocument,
+  DeleteFolder: deleteFolder,
+  DeleteDocument: deleteDocument,
   InitiateDocumentVersionUpload: initiateDocumentVersionUpload,
   UpdateDocumentVersion: updateDocumentVersion,
   AbortDocumentVersionUpload: abortDocumentVersionUpload,

@@ -509,6 +509,100 @@ export class Store {
     })();
   }
 
+  updateFolder(
+    id: string,
+    changes: { name?: string; parent_id?: string; resource_state?: string },
+    now: number,
+  ): void {
+    const f = this.getFolder(id);
+    if (!f) return;
+    this.stmt(
+      'UPDATE folders SET name = ?, parent_id = ?, resource_state = ?, modified_ms = ? WHERE id = ?',
+    ).run(
+      changes.name ?? f.name,
+      changes.parent_id ?? f.parent_id,
+      changes.resource_state ?? f.resource_state,
+      now,
+      id,
+    );
+  }
+
+  updateDocument(
+    id: string,
+    changes: { name?: string; parent_id?: string; resource_state?: string },
+    now: number,
+  ): void {
+    const d = this.getDocument(id);
+    if (!d) return;
+    this.db.transaction(() => {
+      this.stmt(
+        'UPDATE documents SET name = ?, parent_id = ?, resource_state = ?, modified_ms = ? WHERE id = ?',
+      ).run(
+        changes.name ?? d.name,
+        changes.parent_id ?? d.parent_id,
+        changes.resource_state ?? d.resource_state,
+        now,
+        id,
+      );
+      if (changes.name !== undefined) {
+        const latest = this.latestVersion(id);
+        if (latest) {
+          this.stmt('UPDATE versions SET name = ?, modified_ms = ? WHERE seq = ?').run(
+            changes.name,
+            now,
+            latest.seq,
+          );
+        }
+      }
+    })();
+  }
+
+  /** Whether `folderId` is `ancestorId` or lies below it. */
+  isWithin(folderId: string, ancestorId: string): boolean {
+    const row = this.stmt(
+      `WITH RECURSIVE up(id, parent_id) AS (
+         SELECT id, parent_id FROM folders WHERE id = ?
+         UNION ALL SELECT f.id, f.parent_id FROM folders f JOIN up ON f.id = up.parent_id)
+       SELECT 1 FROM up WHERE id = ? LIMIT 1`,
+    ).get(folderId, ancestorId);
+    return row !== undefined;
+  }
+
+  /** Permanently deletes a document and its versions; returns the blobs to delete. */
+  deleteDocument(id: string): string[] {
+    return this.db.transaction(() => {
+      const blobs = (
+        this.stmt('SELECT blob FROM versions WHERE document_id = ? AND blob IS NOT NULL').all(
+          id,
+        ) as { blob: string }[]
+      ).map((r) => r.blob);
+      this.stmt('DELETE FROM versions WHERE document_id = ?').run(id);
+      this.stmt('DELETE FROM documents WHERE id = ?').run(id);
+      return blobs;
+    })();
+  }
+
+  /** Permanently deletes a folder and everything below it; returns the blobs to delete. */
+  deleteFolderTree(id: string): string[] {
+    const tree = `WITH RECURSIVE tree(id) AS (
+        SELECT ? UNION ALL SELECT f.id FROM folders f JOIN tree t ON f.parent_id = t.id)`;
+    return this.db.transaction(() => {
+      const blobs = (
+        this.stmt(
+          `${tree} SELECT v.blob FROM versions v JOIN documents d ON d.id = v.document_id
+           WHERE d.parent_id IN (SELECT id FROM tree) AND v.blob IS NOT NULL`,
+        ).all(id) as { blob: string }[]
+      ).map((r) => r.blob);
+      this.stmt(
+        `${tree} DELETE FROM versions WHERE document_id IN
+           (SELECT id FROM documents WHERE parent_id IN (SELECT id FROM tree))`,
+      ).run(id);
+      this.stmt(`${tree} DELETE FROM documents WHERE parent_id IN (SELECT id FROM tree)`).run(id);
+      this.stmt(`${tree} DELETE FROM folders WHERE id IN (SELECT id FROM tree)`).run(id);
+      return blobs;
+    })();
+  }
+
   /** Every blob name referenced by a version (for sweeping orphans at start). */
   referencedBlobs(): Set<string> {
     const rows = this.stmt('SELECT blob FROM versions WHERE blob IS NOT NULL').all() as {
