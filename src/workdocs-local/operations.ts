@@ -64,39 +64,61 @@ function requireToken(ctx: OpContext, operation: string): UserRow {
   return ctx.user;
 }
 
-function canAccess(ctx: OpContext, ownerId: string): boolean {
-  return ctx.user === undefined || ctx.user.id === ownerId;
+/** What a caller wants to do with a resource. */
+export type Access = 'read' | 'write' | 'share';
+
+const ROLE_ACCESS: Record<string, readonly Access[]> = {
+  VIEWER: ['read'],
+  CONTRIBUTOR: ['read', 'write'],
+  COOWNER: ['read', 'write', 'share'],
+  OWNER: ['read', 'write', 'share'],
+};
+
+/**
+ * Owners and the administrator may do anything; others need a share (on the resource or a
+ * folder above it) whose role allows `access`.
+ */
+function checkAccess(
+  ctx: OpContext,
+  ownerId: string,
+  chain: () => string[],
+  access: Access,
+  what: string,
+): void {
+  if (ctx.user === undefined || ctx.user.id === ownerId) return;
+  const roles = ctx.store.rolesOn(ctx.user.id, chain());
+  if (roles.some((r) => ROLE_ACCESS[r]?.includes(access) === true)) return;
+  throw new WorkDocsError(
+    'UnauthorizedOperationException',
+    `The caller may not ${access === 'read' ? 'access' : access} ${what}`,
+  );
 }
 
-function requireFolder(ctx: OpContext, id: string): FolderRow {
+function requireFolder(ctx: OpContext, id: string, access: Access = 'read'): FolderRow {
   const folder = ctx.store.getFolder(id);
   if (!folder) throw entityNotExists(id);
-  if (!canAccess(ctx, folder.owner_id)) {
-    throw new WorkDocsError(
-      'UnauthorizedOperationException',
-      `The caller may not access folder ${id}`,
-    );
-  }
+  checkAccess(ctx, folder.owner_id, () => ctx.store.folderChain(id), access, `folder ${id}`);
   return folder;
 }
 
 function requireWritableFolder(ctx: OpContext, id: string): FolderRow {
-  const folder = requireFolder(ctx, id);
+  const folder = requireFolder(ctx, id, 'write');
   if (RECYCLED_STATES.has(folder.resource_state)) {
     throw prohibited(`Folder ${id} is ${folder.resource_state}`);
   }
   return folder;
 }
 
-function requireDocument(ctx: OpContext, id: string): DocumentRow {
+function requireDocument(ctx: OpContext, id: string, access: Access = 'read'): DocumentRow {
   const doc = ctx.store.getDocument(id);
   if (!doc) throw entityNotExists(id);
-  if (!canAccess(ctx, doc.owner_id)) {
-    throw new WorkDocsError(
-      'UnauthorizedOperationException',
-      `The caller may not access document ${id}`,
-    );
-  }
+  checkAccess(
+    ctx,
+    doc.owner_id,
+    () => [id, ...ctx.store.folderChain(doc.parent_id)],
+    access,
+    `document ${id}`,
+  );
   return doc;
 }
 
@@ -279,8 +301,11 @@ const initiateDocumentVersionUpload: Handler = (input, ctx) => {
   let document: DocumentRow;
   let created: VersionRow;
   if (id !== undefined) {
-    const doc = requireDocument(ctx, id);
-    requireWritableFolder(ctx, doc.parent_id);
+    const doc = requireDocument(ctx, id, 'write');
+    const parent = ctx.store.getFolder(doc.parent_id);
+    if (parent && RECYCLED_STATES.has(parent.resource_state)) {
+      throw prohibited(`Folder ${parent.id} is ${parent.resource_state}`);
+    }
     if (RECYCLED_STATES.has(doc.resource_state)) {
       throw prohibited(`Document ${id} is ${doc.resource_state}`);
     }
@@ -342,7 +367,7 @@ const initiateDocumentVersionUpload: Handler = (input, ctx) => {
 };
 
 const updateDocumentVersion: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
   const v = requireVersion(ctx, doc, str(input, 'VersionId') ?? '');
   const status = str(input, 'VersionStatus');
   if (status === undefined) return {};
@@ -357,7 +382,7 @@ const updateDocumentVersion: Handler = (input, ctx) => {
 };
 
 const abortDocumentVersionUpload: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
   const v = requireVersion(ctx, doc, str(input, 'VersionId') ?? '');
   if (v.status !== 'INITIALIZED') {
     throw prohibited(`Version ${v.id} is ${v.status}; only an INITIALIZED version can be aborted`);
@@ -623,7 +648,7 @@ function resourceState(input: Input): string | undefined {
 }
 
 const updateFolder: Handler = (input, ctx) => {
-  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');
+  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '', 'write');
   if (folder.parent_id === null) {
     throw prohibited(`Folder ${folder.id} is a root folder and cannot be changed`);
   }
@@ -662,7 +687,7 @@ const updateFolder: Handler = (input, ctx) => {
 };
 
 const updateDocument: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
   const name = str(input, 'Name');
   const parentId = str(input, 'ParentFolderId');
   const state = resourceState(input);
@@ -692,7 +717,7 @@ const updateDocument: Handler = (input, ctx) => {
 };
 
 const deleteFolder: Handler = (input, ctx) => {
-  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');
+  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '', 'share');
   if (folder.parent_id === null) {
     throw prohibited(`Folder ${folder.id} is a root folder and cannot be deleted`);
   }
@@ -701,12 +726,92 @@ const deleteFolder: Handler = (input, ctx) => {
 };
 
 const deleteDocument: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'share');
   ctx.blobsToDelete.push(...ctx.store.deleteDocument(doc.id));
   return {};
 };
 
+/** A folder or a document by id, with the access check. */
+function requireResource(
+  ctx: OpContext,
+  id: string,
+  access: Access,
+): { ownerId: string; chain: string[] } {
+  const folder = ctx.store.getFolder(id);
+  if (folder) {
+    requireFolder(ctx, id, access);
+    return { ownerId: folder.owner_id, chain: ctx.store.folderChain(id) };
+  }
+  const doc = ctx.store.getDocument(id);
+  if (doc) {
+    requireDocument(ctx, id, access);
+    return { ownerId: doc.owner_id, chain: [id, ...ctx.store.folderChain(doc.parent_id)] };
+  }
+  throw entityNotExists(id);
+}
+
+const addResourcePermissions: Handler = (input, ctx) => {
+  const resourceId = str(input, 'ResourceId') ?? '';
+  const { ownerId } = requireResource(ctx, resourceId, 'share');
+  const principals = (input.Principals ?? []) as { Id: string; Type: string; Role: string }[];
+  const results = principals.map((p) => {
+    const failure = (message: string) => ({
+      PrincipalId: p.Id,
+      Role: p.Role,
+      Status: 'FAILURE',
+      StatusMessage: message,
+    });
+    if (p.Type !== 'USER') return failure(`Principal type ${p.Type} is not supported`);
+    if (p.Role === 'OWNER') return failure('The OWNER role cannot be granted');
+    const user = ctx.store.getUser(p.Id);
+    if (user?.organization_id !== ctx.organizationId) return failure(`No user ${p.Id}`);
+    if (user.id === ownerId) return failure('The principal owns the resource');
+    const shareId = ctx.store.setPermission(resourceId, user.id, p.Role, ctx.now);
+    return { PrincipalId: user.id, Role: p.Role, Status: 'SUCCESS', ShareId: shareId };
+  });
+  return { ShareResults: results };
+};
+
+const describeResourcePermissions: Handler = (input, ctx) => {
+  const resourceId = str(input, 'ResourceId') ?? '';
+  const { ownerId, chain } = requireResource(ctx, resourceId, 'read');
+  const byPrincipal = new Map<string, { Role: string; Type: string }[]>();
+  const add = (principalId: string, role: string, type: string): void => {
+    const roles = byPrincipal.get(principalId) ?? [];
+    roles.push({ Role: role, Type: type });
+    byPrincipal.set(principalId, roles);
+  };
+  add(ownerId, 'OWNER', 'DIRECT');
+  chain.forEach((id, i) => {
+    for (const p of ctx.store.permissionsOn(id))
+      add(p.principal_id, p.role, i === 0 ? 'DIRECT' : 'INHERITED');
+  });
+  let principals = [...byPrincipal].map(([id, roles]) => ({ Id: id, Type: 'USER', Roles: roles }));
+  const only = str(input, 'PrincipalId');
+  if (only !== undefined) principals = principals.filter((p) => p.Id === only);
+  const { items, marker } = page(principals, input);
+  return { Principals: items, Marker: marker };
+};
+
+const removeResourcePermission: Handler = (input, ctx) => {
+  const resourceId = str(input, 'ResourceId') ?? '';
+  requireResource(ctx, resourceId, 'share');
+  ctx.store.removePermission(resourceId, str(input, 'PrincipalId') ?? '');
+  return {};
+};
+
+const removeAllResourcePermissions: Handler = (input, ctx) => {
+  const resourceId = str(input, 'ResourceId') ?? '';
+  requireResource(ctx, resourceId, 'share');
+  ctx.store.removeAllPermissions(resourceId);
+  return {};
+};
+
 export const handlers: Record<string, Handler> = {
+  AddResourcePermissions: addResourcePermissions,
+  DescribeResourcePermissions: describeResourcePermissions,
+  RemoveResourcePermission: removeResourcePermission,
+  RemoveAllResourcePermissions: removeAllResourcePermissions,
   UpdateFolder: updateFolder,
   UpdateDocument: updateDocument,
   DeleteFolder: deleteFolder,

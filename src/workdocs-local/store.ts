@@ -131,7 +131,24 @@ CREATE TABLE IF NOT EXISTS versions (
   content_modified_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS versions_document ON versions(document_id);
+CREATE TABLE IF NOT EXISTS permissions (
+  resource_id TEXT NOT NULL,
+  principal_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  share_id TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (resource_id, principal_id)
+);
+CREATE INDEX IF NOT EXISTS permissions_principal ON permissions(principal_id);
 `;
+
+export interface PermissionRow {
+  resource_id: string;
+  principal_id: string;
+  role: string;
+  share_id: string;
+  created_ms: number;
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -577,6 +594,7 @@ export class Store {
         ) as { blob: string }[]
       ).map((r) => r.blob);
       this.stmt('DELETE FROM versions WHERE document_id = ?').run(id);
+      this.stmt('DELETE FROM permissions WHERE resource_id = ?').run(id);
       this.stmt('DELETE FROM documents WHERE id = ?').run(id);
       return blobs;
     })();
@@ -597,10 +615,70 @@ export class Store {
         `${tree} DELETE FROM versions WHERE document_id IN
            (SELECT id FROM documents WHERE parent_id IN (SELECT id FROM tree))`,
       ).run(id);
+      this.stmt(
+        `${tree} DELETE FROM permissions WHERE resource_id IN (SELECT id FROM tree)
+           OR resource_id IN (SELECT id FROM documents WHERE parent_id IN (SELECT id FROM tree))`,
+      ).run(id);
       this.stmt(`${tree} DELETE FROM documents WHERE parent_id IN (SELECT id FROM tree)`).run(id);
       this.stmt(`${tree} DELETE FROM folders WHERE id IN (SELECT id FROM tree)`).run(id);
       return blobs;
     })();
+  }
+
+  // ---- sharing ----
+
+  /** The folder and the folders above it, nearest first. */
+  folderChain(folderId: string): string[] {
+    const rows = this.stmt(
+      `WITH RECURSIVE up(id, parent_id, depth) AS (
+         SELECT id, parent_id, 0 FROM folders WHERE id = ?
+         UNION ALL SELECT f.id, f.parent_id, up.depth + 1 FROM folders f JOIN up ON f.id = up.parent_id
+           WHERE up.depth < 1000)
+       SELECT id FROM up ORDER BY depth`,
+    ).all(folderId) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** The roles a user was given on any of these resources. */
+  rolesOn(userId: string, resourceIds: string[]): string[] {
+    if (resourceIds.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT role FROM permissions WHERE principal_id = ? AND resource_id IN (${resourceIds
+          .map(() => '?')
+          .join(',')})`,
+      )
+      .all(userId, ...resourceIds) as { role: string }[];
+    return rows.map((r) => r.role);
+  }
+
+  setPermission(resourceId: string, principalId: string, role: string, now: number): string {
+    const existing = this.stmt(
+      'SELECT share_id FROM permissions WHERE resource_id = ? AND principal_id = ?',
+    ).get(resourceId, principalId) as { share_id: string } | undefined;
+    const shareId = existing?.share_id ?? newId();
+    this.stmt(
+      `INSERT INTO permissions (resource_id, principal_id, role, share_id, created_ms) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(resource_id, principal_id) DO UPDATE SET role = excluded.role`,
+    ).run(resourceId, principalId, role, shareId, now);
+    return shareId;
+  }
+
+  permissionsOn(resourceId: string): PermissionRow[] {
+    return this.stmt(
+      'SELECT * FROM permissions WHERE resource_id = ? ORDER BY created_ms, principal_id',
+    ).all(resourceId) as PermissionRow[];
+  }
+
+  removePermission(resourceId: string, principalId: string): void {
+    this.stmt('DELETE FROM permissions WHERE resource_id = ? AND principal_id = ?').run(
+      resourceId,
+      principalId,
+    );
+  }
+
+  removeAllPermissions(resourceId: string): void {
+    this.stmt('DELETE FROM permissions WHERE resource_id = ?').run(resourceId);
   }
 
   /** Every blob name referenced by a version (for sweeping orphans at start). */

@@ -1,0 +1,208 @@
+import {
+  AddResourcePermissionsCommand,
+  CreateFolderCommand,
+  DeleteFolderCommand,
+  DescribeFolderContentsCommand,
+  DescribeResourcePermissionsCommand,
+  GetDocumentCommand,
+  GetDocumentVersionCommand,
+  GetFolderCommand,
+  InitiateDocumentVersionUploadCommand,
+  RemoveAllResourcePermissionsCommand,
+  RemoveResourcePermissionCommand,
+  UnauthorizedOperationException,
+  UpdateDocumentVersionCommand,
+} from '@aws-sdk/client-workdocs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from './helpers.js';
+import type { Harness } from './helpers.js';
+import type { CreatedUser } from '../../src/workdocs-local/index.js';
+
+let h: Harness;
+let owner: CreatedUser;
+let carol: CreatedUser;
+
+beforeAll(async () => {
+  h = await startHarness();
+  owner = h.local.createUserWithToken('owner');
+  carol = h.local.createUserWithToken('carol');
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function upload(token: string, parent: string, name: string, content: string) {
+  const init = await h.client.send(
+    new InitiateDocumentVersionUploadCommand({
+      AuthenticationToken: token,
+      ParentFolderId: parent,
+      Name: name,
+      ContentType: 'text/plain',
+    }),
+  );
+  const res = await fetch(init.UploadMetadata!.UploadUrl!, {
+    method: 'PUT',
+    headers: init.UploadMetadata!.SignedHeaders!,
+    body: content,
+  });
+  expect(res.status).toBe(200);
+  await h.client.send(
+    new UpdateDocumentVersionCommand({
+      AuthenticationToken: token,
+      DocumentId: init.Metadata!.Id!,
+      VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
+      VersionStatus: 'ACTIVE',
+    }),
+  );
+  return { documentId: init.Metadata!.Id!, versionId: init.Metadata!.LatestVersionMetadata!.Id! };
+}
+
+describe('sharing', () => {
+  it('VIEWER reads, CONTRIBUTOR writes, only owners share or delete; removing a share revokes access', async () => {
+    const shared = await h.client.send(
+      new CreateFolderCommand({
+        AuthenticationToken: owner.token,
+        ParentFolderId: owner.rootFolderId,
+        Name: 'Shared',
+      }),
+    );
+    const folderId = shared.Metadata!.Id!;
+    const sub = await h.client.send(
+      new CreateFolderCommand({
+        AuthenticationToken: owner.token,
+        ParentFolderId: folderId,
+        Name: 'Sub',
+      }),
+    );
+    const subId = sub.Metadata!.Id!;
+    const { documentId, versionId } = await upload(owner.token, subId, 'plan.txt', 'the plan');
+
+    // Before sharing: refused.
+    await expect(
+      h.client.send(new GetFolderCommand({ AuthenticationToken: carol.token, FolderId: folderId })),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+
+    const granted = await h.client.send(
+      new AddResourcePermissionsCommand({
+        AuthenticationToken: owner.token,
+        ResourceId: folderId,
+        Principals: [
+          { Id: carol.userId, Type: 'USER', Role: 'VIEWER' },
+          { Id: 'no-such-user', Type: 'USER', Role: 'VIEWER' },
+          { Id: 'some-group', Type: 'GROUP', Role: 'VIEWER' },
+        ],
+      }),
+    );
+    expect(granted.$metadata.httpStatusCode).toBe(201);
+    expect(granted.ShareResults!.map((r) => r.Status)).toEqual(['SUCCESS', 'FAILURE', 'FAILURE']);
+    expect(granted.ShareResults![0]!.ShareId).toBeDefined();
+
+    // VIEWER: reads through the folder tree, downloads, but cannot write.
+    const listed = await h.client.send(
+      new DescribeFolderContentsCommand({ AuthenticationToken: carol.token, FolderId: subId }),
+    );
+    expect(listed.Documents!.map((d) => d.Id)).toEqual([documentId]);
+    await h.client.send(
+      new GetDocumentCommand({ AuthenticationToken: carol.token, DocumentId: documentId }),
+    );
+    const v = await h.client.send(
+      new GetDocumentVersionCommand({
+        AuthenticationToken: carol.token,
+        DocumentId: documentId,
+        VersionId: versionId,
+        Fields: 'SOURCE',
+      }),
+    );
+    expect(await (await fetch(v.Metadata!.Source!.ORIGINAL!)).text()).toBe('the plan');
+    await expect(upload(carol.token, subId, 'mine.txt', 'x')).rejects.toBeInstanceOf(
+      UnauthorizedOperationException,
+    );
+    await expect(
+      h.client.send(
+        new CreateFolderCommand({
+          AuthenticationToken: carol.token,
+          ParentFolderId: subId,
+          Name: 'c',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+
+    const perms = await h.client.send(
+      new DescribeResourcePermissionsCommand({
+        AuthenticationToken: carol.token,
+        ResourceId: subId,
+      }),
+    );
+    const byId = new Map(perms.Principals!.map((p) => [p.Id, p.Roles]));
+    expect(byId.get(owner.userId)).toEqual([{ Role: 'OWNER', Type: 'DIRECT' }]);
+    expect(byId.get(carol.userId)).toEqual([{ Role: 'VIEWER', Type: 'INHERITED' }]);
+
+    // CONTRIBUTOR: may upload; the document belongs to the folder's owner, created by carol.
+    await h.client.send(
+      new AddResourcePermissionsCommand({
+        AuthenticationToken: owner.token,
+        ResourceId: folderId,
+        Principals: [{ Id: carol.userId, Type: 'USER', Role: 'CONTRIBUTOR' }],
+      }),
+    );
+    const contributed = await upload(carol.token, subId, 'mine.txt', 'from carol');
+    const doc = await h.client.send(
+      new GetDocumentCommand({
+        AuthenticationToken: owner.token,
+        DocumentId: contributed.documentId,
+      }),
+    );
+    expect(doc.Metadata!.CreatorId).toBe(carol.userId);
+
+    // Sharing and deleting need an owner or co-owner.
+    await expect(
+      h.client.send(
+        new AddResourcePermissionsCommand({
+          AuthenticationToken: carol.token,
+          ResourceId: folderId,
+          Principals: [{ Id: h.local.demoUserId, Type: 'USER', Role: 'VIEWER' }],
+        }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+    await expect(
+      h.client.send(new DeleteFolderCommand({ AuthenticationToken: carol.token, FolderId: subId })),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+
+    // Revoking.
+    const removed = await h.client.send(
+      new RemoveResourcePermissionCommand({
+        AuthenticationToken: owner.token,
+        ResourceId: folderId,
+        PrincipalId: carol.userId,
+      }),
+    );
+    expect(removed.$metadata.httpStatusCode).toBe(204);
+    await expect(
+      h.client.send(
+        new GetDocumentCommand({ AuthenticationToken: carol.token, DocumentId: documentId }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+
+    await h.client.send(
+      new AddResourcePermissionsCommand({
+        AuthenticationToken: owner.token,
+        ResourceId: documentId,
+        Principals: [{ Id: carol.userId, Type: 'USER', Role: 'VIEWER' }],
+      }),
+    );
+    await h.client.send(
+      new GetDocumentCommand({ AuthenticationToken: carol.token, DocumentId: documentId }),
+    );
+    await h.client.send(
+      new RemoveAllResourcePermissionsCommand({
+        AuthenticationToken: owner.token,
+        ResourceId: documentId,
+      }),
+    );
+    await expect(
+      h.client.send(
+        new GetDocumentCommand({ AuthenticationToken: carol.token, DocumentId: documentId }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+  });
+});
