@@ -807,7 +807,37 @@ const removeAllResourcePermissions: Handler = (input, ctx) => {
   return {};
 };
 
+/** Path components root first; `Limit` counts levels upwards from the resource (default 100). */
+function pathOut(
+  ctx: OpContext,
+  chain: string[],
+  leaf: { id: string; name: string | null } | undefined,
+  input: Input,
+) {
+  const withNames = fieldList(str(input, 'Fields')).has('NAME');
+  const limit = num(input, 'Limit') ?? 100;
+  const components = chain.map((id) => {
+    const f = ctx.store.getFolder(id);
+    return { Id: id, Name: withNames ? (f?.name ?? undefined) : undefined };
+  });
+  if (leaf)
+    components.unshift({ Id: leaf.id, Name: withNames ? (leaf.name ?? undefined) : undefined });
+  return { Path: { Components: components.slice(0, limit).reverse() } };
+}
+
+const getFolderPath: Handler = (input, ctx) => {
+  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');
+  return pathOut(ctx, ctx.store.folderChain(folder.id), undefined, input);
+};
+
+const getDocumentPath: Handler = (input, ctx) => {
+  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  return pathOut(ctx, ctx.store.folderChain(doc.parent_id), { id: doc.id, name: doc.name }, input);
+};
+
 export const handlers: Record<string, Handler> = {
+  GetFolderPath: getFolderPath,
+  GetDocumentPath: getDocumentPath,
   AddResourcePermissions: addResourcePermissions,
   DescribeResourcePermissions: describeResourcePermissions,
   RemoveResourcePermission: removeResourcePermission,

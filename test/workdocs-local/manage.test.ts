@@ -9,7 +9,9 @@ import {
   EntityAlreadyExistsException,
   EntityNotExistsException,
   GetDocumentCommand,
+  GetDocumentPathCommand,
   GetFolderCommand,
+  GetFolderPathCommand,
   InitiateDocumentVersionUploadCommand,
   InvalidArgumentException,
   ProhibitedStateException,
@@ -222,5 +224,30 @@ describe('DeleteFolder / DeleteDocument', () => {
     await expect(
       h.client.send(new DeleteFolderCommand({ AuthenticationToken: token, FolderId: root })),
     ).rejects.toBeInstanceOf(ProhibitedStateException);
+  });
+});
+
+describe('GetFolderPath / GetDocumentPath', () => {
+  it('return the hierarchy from the root, names on request, limited upwards', async () => {
+    const a = await folder('path-a');
+    const b = await folder('path-b', a);
+    const d = await doc('leaf.txt', b);
+    const docPath = await h.client.send(
+      new GetDocumentPathCommand({ AuthenticationToken: token, DocumentId: d, Fields: 'NAME' }),
+    );
+    expect(docPath.Path!.Components).toEqual([
+      { Id: root },
+      { Id: a, Name: 'path-a' },
+      { Id: b, Name: 'path-b' },
+      { Id: d, Name: 'leaf.txt' },
+    ]);
+    const folderPath = await h.client.send(
+      new GetFolderPathCommand({ AuthenticationToken: token, FolderId: b }),
+    );
+    expect(folderPath.Path!.Components).toEqual([{ Id: root }, { Id: a }, { Id: b }]);
+    const limited = await h.client.send(
+      new GetFolderPathCommand({ AuthenticationToken: token, FolderId: b, Limit: 2 }),
+    );
+    expect(limited.Path!.Components!.map((c) => c.Id)).toEqual([a, b]);
   });
 });
