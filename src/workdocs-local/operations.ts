@@ -571,12 +571,7 @@ const describeUsers: Handler = (input, ctx) => {
 };
 
 const createUser: Handler = (input, ctx) => {
-  if (ctx.user && ctx.user.type !== 'ADMIN') {
-    throw new WorkDocsError(
-      'UnauthorizedOperationException',
-      'CreateUser is an administrator operation',
-    );
-  }
+  requireAdministrator(ctx, 'CreateUser');
   const orgId = str(input, 'OrganizationId');
   if (orgId !== undefined && orgId !== ctx.organizationId) {
     throw invalidArgument(`OrganizationId ${orgId} is not this organization`);
@@ -835,7 +830,70 @@ const getDocumentPath: Handler = (input, ctx) => {
   return pathOut(ctx, ctx.store.folderChain(doc.parent_id), { id: doc.id, name: doc.name }, input);
 };
 
+function requireAdministrator(ctx: OpContext, operation: string): void {
+  if (ctx.user && ctx.user.type !== 'ADMIN') {
+    throw new WorkDocsError(
+      'UnauthorizedOperationException',
+      `${operation} is an administrator operation`,
+    );
+  }
+}
+
+function requireUser(ctx: OpContext, id: string): UserRow {
+  const user = ctx.store.getUser(id);
+  if (user?.organization_id !== ctx.organizationId) throw entityNotExists(id);
+  return user;
+}
+
+const updateUser: Handler = (input, ctx) => {
+  requireAdministrator(ctx, 'UpdateUser');
+  const user = requireUser(ctx, str(input, 'UserId') ?? '');
+  const rule = input.StorageRule as
+    { StorageType?: string; StorageAllocatedInBytes?: number } | undefined;
+  const changes: Parameters<Store['updateUser']>[1] = {};
+  const givenName = str(input, 'GivenName');
+  const surname = str(input, 'Surname');
+  const type = str(input, 'Type');
+  const timeZoneId = str(input, 'TimeZoneId');
+  const locale = str(input, 'Locale');
+  if (givenName !== undefined) changes.given_name = givenName;
+  if (surname !== undefined) changes.surname = surname;
+  if (type !== undefined) changes.type = type;
+  if (timeZoneId !== undefined) changes.time_zone_id = timeZoneId;
+  if (locale !== undefined) changes.locale = locale;
+  if (str(input, 'GrantPoweruserPrivileges') === 'TRUE') changes.type = 'POWERUSER';
+  if (rule?.StorageType === 'UNLIMITED') {
+    changes.storage_type = 'UNLIMITED';
+    changes.storage_allocated = null;
+  } else if (rule?.StorageType === 'QUOTA' || rule?.StorageAllocatedInBytes !== undefined) {
+    if (rule.StorageAllocatedInBytes === undefined) {
+      throw invalidArgument('StorageRule.StorageAllocatedInBytes is required for a QUOTA');
+    }
+    changes.storage_type = 'QUOTA';
+    changes.storage_allocated = rule.StorageAllocatedInBytes;
+  }
+  ctx.store.updateUser(user.id, changes, ctx.now);
+  return { User: userOut(ctx, requireUser(ctx, user.id), true) };
+};
+
+const activateUser: Handler = (input, ctx) => {
+  requireAdministrator(ctx, 'ActivateUser');
+  const user = requireUser(ctx, str(input, 'UserId') ?? '');
+  ctx.store.updateUser(user.id, { status: 'ACTIVE' }, ctx.now);
+  return { User: userOut(ctx, requireUser(ctx, user.id), true) };
+};
+
+const deactivateUser: Handler = (input, ctx) => {
+  requireAdministrator(ctx, 'DeactivateUser');
+  const user = requireUser(ctx, str(input, 'UserId') ?? '');
+  ctx.store.updateUser(user.id, { status: 'INACTIVE' }, ctx.now);
+  return {};
+};
+
 export const handlers: Record<string, Handler> = {
+  UpdateUser: updateUser,
+  ActivateUser: activateUser,
+  DeactivateUser: deactivateUser,
   GetFolderPath: getFolderPath,
   GetDocumentPath: getDocumentPath,
   AddResourcePermissions: addResourcePermissions,

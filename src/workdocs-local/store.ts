@@ -295,6 +295,43 @@ export class Store {
     ).run(bytes === null ? 'UNLIMITED' : 'QUOTA', bytes, now, userId);
   }
 
+  updateUser(
+    id: string,
+    changes: Partial<
+      Pick<
+        UserRow,
+        | 'given_name'
+        | 'surname'
+        | 'type'
+        | 'time_zone_id'
+        | 'locale'
+        | 'status'
+        | 'storage_type'
+        | 'storage_allocated'
+      >
+    >,
+    now: number,
+  ): void {
+    const u = this.getUser(id);
+    if (!u) return;
+    const next = { ...u, ...changes };
+    this.stmt(
+      `UPDATE users SET given_name = ?, surname = ?, type = ?, time_zone_id = ?, locale = ?, status = ?,
+         storage_type = ?, storage_allocated = ?, modified_ms = ? WHERE id = ?`,
+    ).run(
+      next.given_name,
+      next.surname,
+      next.type,
+      next.time_zone_id,
+      next.locale,
+      next.status,
+      next.storage_type,
+      next.storage_allocated,
+      now,
+      id,
+    );
+  }
+
   addToken(userId: string, token: string, now: number): void {
     this.stmt('INSERT OR IGNORE INTO tokens (hash, user_id, created_ms) VALUES (?, ?, ?)').run(
       hashToken(token),

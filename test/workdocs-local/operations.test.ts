@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   AbortDocumentVersionUploadCommand,
+  ActivateUserCommand,
+  DeactivateUserCommand,
+  UpdateUserCommand,
   CreateFolderCommand,
   CreateUserCommand,
   DescribeDocumentVersionsCommand,
@@ -211,6 +214,46 @@ describe('users', () => {
       .catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(InvalidArgumentException);
     expect((err2 as Error).message).toContain('Password');
+  });
+});
+
+describe('user administration', () => {
+  it('UpdateUser sets names and quota; DeactivateUser refuses the token until ActivateUser', async () => {
+    const dave = h.local.createUserWithToken('dave');
+    const updated = await client.send(
+      new UpdateUserCommand({
+        UserId: dave.userId,
+        GivenName: 'David',
+        StorageRule: { StorageType: 'QUOTA', StorageAllocatedInBytes: 4096 },
+      }),
+    );
+    expect(updated.User).toMatchObject({
+      GivenName: 'David',
+      Storage: { StorageRule: { StorageType: 'QUOTA', StorageAllocatedInBytes: 4096 } },
+    });
+    await expect(
+      client.send(
+        new UpdateUserCommand({
+          AuthenticationToken: dave.token,
+          UserId: dave.userId,
+          GivenName: 'X',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedOperationException);
+    const missing: unknown = await client
+      .send(new UpdateUserCommand({ UserId: 'nobody-here', GivenName: 'X' }))
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(EntityNotExistsException);
+
+    const off = await client.send(new DeactivateUserCommand({ UserId: dave.userId }));
+    expect(off.$metadata.httpStatusCode).toBe(204);
+    await expect(
+      client.send(new GetCurrentUserCommand({ AuthenticationToken: dave.token })),
+    ).rejects.toBeInstanceOf(UnauthorizedResourceAccessException);
+    const on = await client.send(new ActivateUserCommand({ UserId: dave.userId }));
+    expect(on.User!.Status).toBe('ACTIVE');
+    const me = await client.send(new GetCurrentUserCommand({ AuthenticationToken: dave.token }));
+    expect(me.User!.Id).toBe(dave.userId);
   });
 });
 
