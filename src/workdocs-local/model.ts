@@ -3,7 +3,7 @@
  * table built from `operations[*].http`, request binding (uri labels, query string, headers, JSON
  * body) and validation of the bound input against the model's constraints.
  */
-import { readFileSync } from 'node:fs';
+import modelJson from './model/workdocs-2016-05-01.json' with { type: 'json' };
 import { WorkDocsError } from './errors.js';
 
 export interface MemberRef {
@@ -43,9 +43,8 @@ export interface Model {
   shapes: Record<string, Shape>;
 }
 
-export const model: Model = JSON.parse(
-  readFileSync(new URL('./model/workdocs-2016-05-01.json', import.meta.url), 'utf8'),
-) as Model;
+// Imported (not read from disk) so that `tsc` copies the model into `dist/` with the code.
+export const model = modelJson as unknown as Model;
 
 export function getShape(name: string): Shape {
   const shape = model.shapes[name];
