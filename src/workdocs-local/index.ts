@@ -148,6 +148,9 @@ export async function startWorkDocsLocal(
   });
   // No whole-request timeout: a multi-gigabyte upload may take longer than Node's default 5 min.
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler.handle);
+  // Idle sockets (a client that stops sending mid-request) are closed after 11 minutes — longer
+  // than the largest chaos latency (10 minutes).
+  server.setTimeout(660_000);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();

@@ -150,6 +150,55 @@ describe('SigV4', () => {
     expect(res.headers.get('x-amzn-errortype')).toBe('RequestedEntityTooLargeException');
   });
 
+  it('signed requests with a broken JSON body or wrong member types are InvalidArgument', async () => {
+    const bodies = ['{not json', '[1,2]', '{"Name": 5, "ParentFolderId": "x"}'];
+    for (const replacement of bodies) {
+      const c = clientFor(h.local);
+      c.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { body: unknown; headers: Record<string, string> };
+          request.body = replacement;
+          request.headers['content-length'] = String(Buffer.byteLength(replacement));
+          return next(args);
+        },
+        { step: 'build', priority: 'low', name: 'replaceBody' },
+      );
+      const err: unknown = await c
+        .send(
+          new InitiateDocumentVersionUploadCommand({
+            AuthenticationToken: h.local.demoToken,
+            ParentFolderId: h.local.demoRootFolderId,
+            Name: 'n.txt',
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidArgumentException);
+      c.destroy();
+    }
+  });
+
+  it('garbage on the wire gets an HTTP error, and the server keeps serving', async () => {
+    const net = await import('node:net');
+    const url = new URL(h.local.endpoint);
+    const reply = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => {
+        socket.write('NOT HTTP AT ALL\r\n\r\n');
+      });
+      let data = '';
+      socket.on('data', (d) => (data += d.toString()));
+      socket.on('close', () => {
+        resolve(data);
+      });
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    const badEscape = await fetch(`${h.local.endpoint}/api/v1/documents/%E0%A4%A`);
+    expect(badEscape.status).toBeGreaterThanOrEqual(400);
+    const me = await h.client.send(
+      new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }),
+    );
+    expect(me.User!.Id).toBe(h.local.demoUserId);
+  });
+
   it('ids that try to traverse paths are InvalidArgument', async () => {
     const err: unknown = await h.client
       .send(
