@@ -309,6 +309,16 @@ const initiateDocumentVersionUpload: Handler = (input, ctx) => {
     if (RECYCLED_STATES.has(doc.resource_state)) {
       throw prohibited(`Document ${id} is ${doc.resource_state}`);
     }
+    if (
+      name !== undefined &&
+      name !== doc.name &&
+      ctx.store.documentNameTaken(doc.parent_id, name)
+    ) {
+      throw new WorkDocsError(
+        'EntityAlreadyExistsException',
+        `A document with this name already exists in folder ${doc.parent_id}`,
+      );
+    }
     checkQuota(ctx, doc.owner_id, declared);
     created = ctx.store.addVersion(doc.id, {
       ...version,

@@ -20,7 +20,6 @@ import {
   toWire,
   validateInput,
 } from './model.js';
-import type { Operation } from './model.js';
 import { handlers } from './operations.js';
 import type { OpContext } from './operations.js';
 import { verifySigV4 } from './sigv4.js';
@@ -279,11 +278,11 @@ export class RequestHandler {
       log.debug({ code: result.code }, 'error response');
       sendError(res, result);
     } else {
-      this.sendOutput(res, operation, result.status, result.body);
+      this.sendOutput(res, result.status, result.body);
     }
   }
 
-  private sendOutput(res: ServerResponse, _op: Operation, status: number, body: unknown): void {
+  private sendOutput(res: ServerResponse, status: number, body: unknown): void {
     if (status === 204) {
       res.writeHead(204);
       res.end();
