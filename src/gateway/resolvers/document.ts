@@ -1,12 +1,13 @@
 /**
- * `DocumentMetadata`: the SDK's `DocumentMetadata` (PascalCase) → the GraphQL fields.
- * Engineer C adds the relation fields (`creator`, `parentFolder`, `versions`) and
- * `__resolveReference` here.
+ * `DocumentMetadata`: the SDK's `DocumentMetadata` (PascalCase) → the GraphQL fields, the relations
+ * (`creator`, `parentFolder`, `versions`) and the federation reference, all through the request's
+ * loaders.
  */
 import type { DocumentMetadataResolvers } from '../../generated/graphql.js';
 import { toGraphQLError } from '../errors.js';
 import { isEntityNotExists } from '../loaders.js';
 import { requiredId } from '../validation.js';
+import { resolveFolder } from './folder.js';
 import { resolveUser } from './user.js';
 
 export const documentResolvers: DocumentMetadataResolvers = {
@@ -21,7 +22,6 @@ export const documentResolvers: DocumentMetadataResolvers = {
       : { documentId: p.Id, version: p.LatestVersionMetadata },
   resourceState: (p) => p.ResourceState ?? null,
   labels: (p) => p.Labels ?? [],
-  // Relations and the federation reference (engineer C), all through the request's loaders.
   __resolveReference: async (ref, ctx) => {
     try {
       return await ctx.loaders.documents.load(requiredId(ref.id, 'representations.id'));
@@ -31,14 +31,7 @@ export const documentResolvers: DocumentMetadataResolvers = {
     }
   },
   creator: (p, _args, ctx) => resolveUser(ctx, p.CreatorId),
-  parentFolder: async (p, _args, ctx) => {
-    if (!p.ParentFolderId) return null;
-    try {
-      return await ctx.loaders.folders.load(p.ParentFolderId);
-    } catch (err) {
-      throw toGraphQLError(err);
-    }
-  },
+  parentFolder: (p, _args, ctx) => resolveFolder(ctx, p.ParentFolderId),
   versions: async (p, _args, ctx) => {
     if (!p.Id) return [];
     const documentId = p.Id;

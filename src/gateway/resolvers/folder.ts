@@ -18,6 +18,7 @@ import type {
   Resolvers,
   SortOrder,
 } from '../../generated/graphql.js';
+import type { GatewayContext } from '../context.js';
 import { InvalidArgumentError, toGraphQLError } from '../errors.js';
 import type { DocumentModel, FolderModel } from '../models.js';
 import { isEntityNotExists } from '../loaders.js';
@@ -30,6 +31,22 @@ export const MAX_PAGE_SIZE = 999;
 const MAX_MARKER_LENGTH = 2048;
 /** Longest cursor we decode (a 2048-character marker, a 128-character id, base64 overhead). */
 const MAX_CURSOR_LENGTH = 4096;
+
+/**
+ * A relation to a folder (`parentFolder` of a document or folder): through the request's `folders`
+ * loader; null when there is no id (a root folder); a failure is the table's GraphQLError.
+ */
+export async function resolveFolder(
+  ctx: GatewayContext,
+  folderId: string | undefined,
+): Promise<FolderModel | null> {
+  if (!folderId) return null;
+  try {
+    return await ctx.loaders.folders.load(folderId);
+  } catch (err) {
+    throw toGraphQLError(err);
+  }
+}
 
 export interface FolderCursor {
   /** The folder the cursor belongs to. */
@@ -157,14 +174,7 @@ const folderMetadata: FolderMetadataResolvers = {
   size: (p) => p.Size ?? null,
   latestVersionSize: (p) => p.LatestVersionSize ?? null,
   creator: (p, _args, ctx) => resolveUser(ctx, p.CreatorId),
-  parentFolder: async (p, _args, ctx) => {
-    if (!p.ParentFolderId) return null;
-    try {
-      return await ctx.loaders.folders.load(p.ParentFolderId);
-    } catch (err) {
-      throw toGraphQLError(err);
-    }
-  },
+  parentFolder: (p, _args, ctx) => resolveFolder(ctx, p.ParentFolderId),
   contents: async (folder, args, ctx) => {
     try {
       const folderId = requiredId(folder.Id, 'id');

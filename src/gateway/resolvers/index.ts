@@ -1,7 +1,4 @@
-/**
- * The resolver map: one file per type, merged here (reads — `query.ts`, `folder.ts`, `user.ts` —
- * are engineer C's; the upload flow and the shared document/version/error types are B's).
- */
+/** The resolver map: one file per type (or per pair of closely related types), merged here. */
 import type { Resolvers } from '../../generated/graphql.js';
 import { documentResolvers } from './document.js';
 import { folderResolvers } from './folder.js';

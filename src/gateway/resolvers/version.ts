@@ -1,11 +1,11 @@
 /**
  * `DocumentVersionMetadata` (the SDK's version metadata plus its document id) and the typed
- * `Thumbnail` / `Source` maps. Engineer C adds the relation field `creator` here.
+ * `Thumbnail` / `Source` maps, and the relation `creator`.
  *
  * `source`: WorkDocs only returns download URLs when asked (`Fields=SOURCE`), so when the field is
- * selected and the parent lacks them, it reads the version again with `Fields=SOURCE`.
+ * selected and the parent lacks them, it reads the version again with `Fields=SOURCE` through the
+ * request's `documentVersion` loader (one call per version and request, however often selected).
  */
-import { GetDocumentVersionCommand } from '@aws-sdk/client-workdocs';
 import type {
   DocumentSourceUrlsResolvers,
   DocumentThumbnailUrlsResolvers,
@@ -27,20 +27,18 @@ export const versionResolvers: DocumentVersionMetadataResolvers = {
   contentModifiedTimestamp: (p) => p.version.ContentModifiedTimestamp ?? null,
   creatorId: (p) => p.version.CreatorId ?? null,
   thumbnail: (p) => p.version.Thumbnail ?? null,
-  // Relation (engineer C): batched through DescribeUsers by the request's loader.
+  // Batched through DescribeUsers by the request's loader.
   creator: (p, _args, ctx) => resolveUser(ctx, p.version.CreatorId),
   source: async (p, _args, ctx) => {
     if (p.version.Source !== undefined) return p.version.Source;
     if (p.documentId === undefined || p.version.Id === undefined) return null;
     try {
-      const out = await ctx.workdocs.send(
-        new GetDocumentVersionCommand({
-          DocumentId: p.documentId,
-          VersionId: p.version.Id,
-          Fields: 'SOURCE',
-        }),
-      );
-      return out.Metadata?.Source ?? null;
+      const version = await ctx.loaders.documentVersion.load({
+        documentId: p.documentId,
+        versionId: p.version.Id,
+        withSource: true,
+      });
+      return version.Source ?? null;
     } catch (err) {
       throw toGraphQLError(err);
     }
