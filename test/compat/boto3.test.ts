@@ -187,6 +187,22 @@ if (!haveBoto3) {
       expect(s.abortedVersionGone).toBe(true);
     });
 
+    it('a second version uploads, activates and the describe_document_versions paginator lists both', () => {
+      const s = step('second_version_and_versions_paginator');
+      expect(s.listsBothVersions).toBe(true);
+      expect(s.pages).toBeGreaterThanOrEqual(2);
+      expect(s.latestIsNewVersion).toBe(true);
+      expect(s.latestSize).toBe(s.expectedSize);
+    });
+
+    it('update_document renames (PATCH), get_document_path shows it, delete_folder answers 204', () => {
+      const s = step('rename_path_delete');
+      expect(s.updateHttpStatus).toBe(200);
+      expect(s.deleteHttpStatus).toBe(204);
+      expect(s.names).toEqual(s.expected);
+      expect((s.pathNames as unknown[]).slice(-2)).toEqual(s.expectedPathTail);
+    });
+
     it('a missing document raises client.exceptions.EntityNotExistsException with EntityIds', () => {
       const s = step('error_entity_not_exists');
       expect(s.class).toBe('EntityNotExistsException');

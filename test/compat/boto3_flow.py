@@ -209,8 +209,8 @@ def _():
     latest = meta["LatestVersionMetadata"]
     note_timestamp("DocumentMetadata.CreatedTimestamp", meta.get("CreatedTimestamp"))
     note_timestamp("DocumentMetadata.ModifiedTimestamp", meta.get("ModifiedTimestamp"))
-    note_timestamp("DocumentVersionMetadata.ContentCreatedTimestamp", latest.get("ContentCreatedTimestamp"))
     content_created = latest.get("ContentCreatedTimestamp")
+    note_timestamp("DocumentVersionMetadata.ContentCreatedTimestamp", content_created)
     return {
         "ok": latest["Status"] == "ACTIVE" and latest["Size"] == len(CONTENT),
         "status": latest["Status"],
@@ -220,7 +220,9 @@ def _():
         "expectedName": DOC_NAME,
         "contentType": latest.get("ContentType"),
         "parentFolderId": meta.get("ParentFolderId"),
-        "contentCreatedIso": content_created.isoformat() if isinstance(content_created, datetime.datetime) else None,
+        "contentCreatedIso": (
+            content_created.isoformat() if isinstance(content_created, datetime.datetime) else None
+        ),
     }
 
 
@@ -251,7 +253,10 @@ def _():
 def _():
     expected = {DOC_NAME}
     for sub in ("sub-a", "sub-b"):
-        client.create_folder(AuthenticationToken=TOKEN, Name=sub, ParentFolderId=state["folderId"])
+        created = client.create_folder(
+            AuthenticationToken=TOKEN, Name=sub, ParentFolderId=state["folderId"]
+        )
+        state[sub] = created["Metadata"]["Id"]
         expected.add(sub)
     paginator = client.get_paginator("describe_folder_contents")
     pages = 0
@@ -286,7 +291,8 @@ def _():
 def _():
     res = client.describe_users(AuthenticationToken=TOKEN, UserIds=USER_ID)
     ids = [u["Id"] for u in res["Users"]]
-    return {"ok": ids == [USER_ID], "userIds": ids, "username": res["Users"][0].get("Username") if ids else None}
+    username = res["Users"][0].get("Username") if ids else None
+    return {"ok": ids == [USER_ID], "userIds": ids, "username": username}
 
 
 @step("abort_second_draft")
@@ -313,11 +319,87 @@ def _():
     except client.exceptions.EntityNotExistsException:
         gone = True
     return {
-        "ok": draft_id != state["versionId"] and abort_status == 204 and latest["Id"] == state["versionId"] and gone,
+        "ok": draft_id != state["versionId"]
+        and abort_status == 204
+        and latest["Id"] == state["versionId"]
+        and gone,
         "draftDiffers": draft_id != state["versionId"],
         "abortHttpStatus": abort_status,
         "latestIsFirstVersion": latest["Id"] == state["versionId"],
         "abortedVersionGone": gone,
+    }
+
+
+@step("second_version_and_versions_paginator")
+def _():
+    second = b"the second version, uploaded through boto3\n" * 10
+    res = client.initiate_document_version_upload(
+        AuthenticationToken=TOKEN,
+        Id=state["documentId"],
+        ContentType="text/plain",
+        DocumentSizeInBytes=len(second),
+    )
+    new_id = res["Metadata"]["LatestVersionMetadata"]["Id"]
+    upload = res["UploadMetadata"]
+    put_status, _body = http("PUT", upload["UploadUrl"], data=second, headers=upload["SignedHeaders"])
+    client.update_document_version(
+        AuthenticationToken=TOKEN, DocumentId=state["documentId"], VersionId=new_id, VersionStatus="ACTIVE"
+    )
+    paginator = client.get_paginator("describe_document_versions")
+    version_ids = []
+    pages = 0
+    for page in paginator.paginate(
+        AuthenticationToken=TOKEN, DocumentId=state["documentId"], PaginationConfig={"PageSize": 1}
+    ):
+        pages += 1
+        version_ids.extend(v["Id"] for v in page["DocumentVersions"])
+        if pages > 10:
+            break
+    latest = client.get_document(AuthenticationToken=TOKEN, DocumentId=state["documentId"])["Metadata"][
+        "LatestVersionMetadata"
+    ]
+    expected = sorted([state["versionId"], new_id])
+    return {
+        "ok": put_status == 200
+        and sorted(version_ids) == expected
+        and latest["Id"] == new_id
+        and latest["Size"] == len(second),
+        "putStatus": put_status,
+        "versionCount": len(version_ids),
+        "pages": pages,
+        "listsBothVersions": sorted(version_ids) == expected,
+        "latestIsNewVersion": latest["Id"] == new_id,
+        "latestSize": latest["Size"],
+        "expectedSize": len(second),
+    }
+
+
+@step("rename_path_delete")
+def _():
+    renamed = "renamed by boto3 \u00e0 + & = %.txt"
+    upd = client.update_document(AuthenticationToken=TOKEN, DocumentId=state["documentId"], Name=renamed)
+    path = client.get_document_path(
+        AuthenticationToken=TOKEN, DocumentId=state["documentId"], Fields="NAME", Limit=10
+    )
+    path_names = [c.get("Name") for c in path["Path"]["Components"]]
+    deleted = client.delete_folder(AuthenticationToken=TOKEN, FolderId=state["sub-b"])
+    listing = client.describe_folder_contents(AuthenticationToken=TOKEN, FolderId=state["folderId"])
+    names = sorted(
+        [f["Name"] for f in listing.get("Folders", [])]
+        + [d["LatestVersionMetadata"]["Name"] for d in listing.get("Documents", [])]
+    )
+    expected = sorted([renamed, "sub-a"])
+    return {
+        "ok": upd["ResponseMetadata"]["HTTPStatusCode"] == 200
+        and deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+        and names == expected
+        and path_names[-2:] == [state["folderName"], renamed],
+        "updateHttpStatus": upd["ResponseMetadata"]["HTTPStatusCode"],
+        "deleteHttpStatus": deleted["ResponseMetadata"]["HTTPStatusCode"],
+        "pathNames": path_names,
+        "expectedPathTail": [state["folderName"], renamed],
+        "names": names,
+        "expected": expected,
     }
 
 
