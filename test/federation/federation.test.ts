@@ -20,7 +20,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printSubgraphSdl } from '../../src/gateway/print-schema.js';
 import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
-import { createFolder, sdkClient, uploadDocument } from '../reads/fixtures.js';
+import { createFolder, sdkClient, uploadDocument } from '../helpers/workdocs.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -154,14 +154,12 @@ describe('through @apollo/gateway', () => {
     const token = stack.local.demoToken;
     folderId = await createFolder(client, token, stack.local.demoRootFolderId, 'Project X');
     for (const name of docNames) {
-      const d = await uploadDocument(
-        client,
-        token,
-        folderId,
+      const d = await uploadDocument(client, token, {
+        parentFolderId: folderId,
         name,
-        Buffer.from(name),
-        'text/plain',
-      );
+        body: Buffer.from(name),
+        contentType: 'text/plain',
+      });
       docIds.push(d.documentId);
     }
 

@@ -4,7 +4,6 @@
  * fail with it, the official SDK parses it, and the gateway must answer with its own code — as
  * the union member (data channel) or as a GraphQLError with requestId, httpStatus and retryable.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { typenameOfCode, WORKDOCS_EXCEPTIONS } from '../../src/gateway/errors.js';
 import {
@@ -12,23 +11,12 @@ import {
   COMPLETE_ERROR_TYPES,
   INITIATE_ERROR_TYPES,
 } from '../../src/gateway/resolvers/mutation.js';
+import { exceptionsOf as modelExceptionsOf, httpStatusOf } from '../helpers/model.js';
 import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
-
-interface Model {
-  operations: Record<string, { errors?: { shape: string }[] }>;
-  shapes: Record<string, { error?: { httpStatusCode?: number } }>;
-}
-const model = JSON.parse(
-  readFileSync(
-    new URL('../../src/workdocs-local/model/workdocs-2016-05-01.json', import.meta.url),
-    'utf8',
-  ),
-) as Model;
+import { putToUploadUrl } from '../helpers/workdocs.js';
 
 function exceptionsOf(operation: string): (keyof typeof WORKDOCS_EXCEPTIONS)[] {
-  return (model.operations[operation]?.errors ?? []).map(
-    (e) => e.shape as keyof typeof WORKDOCS_EXCEPTIONS,
-  );
+  return modelExceptionsOf(operation) as (keyof typeof WORKDOCS_EXCEPTIONS)[];
 }
 
 const RESULT_FIELDS = `__typename
@@ -104,7 +92,7 @@ function expectMapped(
     expect(error.extensions).toMatchObject({
       code: row.code,
       requestId: expect.any(String) as unknown,
-      httpStatus: model.shapes[exception]?.error?.httpStatusCode,
+      httpStatus: httpStatusOf(exception),
       retryable: row.retryable,
     });
     expect(body.data).toBeNull();
@@ -131,11 +119,11 @@ async function uploadedDraft(): Promise<{ documentId: string; versionId: string 
     metadata: { id: string; latestVersionMetadata: { id: string } };
     uploadMetadata: { uploadUrl: string; signedHeaders: { name: string; value: string }[] };
   };
-  const put = await fetch(r.uploadMetadata.uploadUrl, {
-    method: 'PUT',
-    headers: Object.fromEntries(r.uploadMetadata.signedHeaders.map((h) => [h.name, h.value])),
-    body: 'hi',
-  });
+  const put = await putToUploadUrl(
+    r.uploadMetadata.uploadUrl,
+    r.uploadMetadata.signedHeaders,
+    'hi',
+  );
   expect(put.ok).toBe(true);
   return { documentId: r.metadata.id, versionId: r.metadata.latestVersionMetadata.id };
 }

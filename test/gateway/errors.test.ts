@@ -2,7 +2,6 @@
  * Unit tests of THE error table (src/gateway/errors.ts) against the WorkDocs model and the schema,
  * and of its two helpers.
  */
-import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { loadTypeDefs } from '../../src/gateway/server.js';
@@ -17,18 +16,9 @@ import {
   WORKDOCS_EXCEPTIONS,
 } from '../../src/gateway/errors.js';
 import { buildASTSchema, isObjectType, isUnionType, parse, type GraphQLSchema } from 'graphql';
+import { exceptionsOf, httpStatusOf, workdocsModel } from '../helpers/model.js';
 
-interface Model {
-  operations: Record<string, { errors?: { shape: string }[] }>;
-  shapes: Record<string, { error?: { httpStatusCode?: number } }>;
-}
-const model = JSON.parse(
-  readFileSync(
-    new URL('../../src/workdocs-local/model/workdocs-2016-05-01.json', import.meta.url),
-    'utf8',
-  ),
-) as Model;
-const modelExceptions = Object.keys(model.shapes).filter((k) => k.endsWith('Exception'));
+const modelExceptions = Object.keys(workdocsModel.shapes).filter((k) => k.endsWith('Exception'));
 
 function schema(): GraphQLSchema {
   // The federation directives are not needed to inspect types; drop the @link extension and @key.
@@ -55,7 +45,7 @@ describe('the error table', () => {
     for (const name of modelExceptions) {
       const row = WORKDOCS_EXCEPTIONS[name as keyof typeof WORKDOCS_EXCEPTIONS];
       expect(row.code, name).toBe(upperSnake(name));
-      expect(row.httpStatus, name).toBe(model.shapes[name]?.error?.httpStatusCode);
+      expect(row.httpStatus, name).toBe(httpStatusOf(name));
     }
   });
 
@@ -104,7 +94,7 @@ describe('the error table', () => {
     // InvalidArgumentError is always a member: the gateway's own validation returns it.
     const expected = new Set<string>(['InvalidArgumentError']);
     for (const op of operations) {
-      for (const { shape } of model.operations[op]?.errors ?? []) {
+      for (const shape of exceptionsOf(op)) {
         const row = WORKDOCS_EXCEPTIONS[shape as keyof typeof WORKDOCS_EXCEPTIONS];
         if (row.channel === 'data') expected.add(typenameOfCode(row.code));
       }
@@ -113,10 +103,10 @@ describe('the error table', () => {
   });
 
   test('the 14 exceptions of InitiateDocumentVersionUpload: 9 as data, 5 as errors', () => {
-    const errors = model.operations.InitiateDocumentVersionUpload?.errors ?? [];
+    const errors = exceptionsOf('InitiateDocumentVersionUpload');
     expect(errors).toHaveLength(14);
     const rows = errors.map(
-      (e) => WORKDOCS_EXCEPTIONS[e.shape as keyof typeof WORKDOCS_EXCEPTIONS],
+      (shape) => WORKDOCS_EXCEPTIONS[shape as keyof typeof WORKDOCS_EXCEPTIONS],
     );
     expect(rows.filter((r) => r.channel === 'data')).toHaveLength(9);
     expect(

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { putToUploadUrl } from '../helpers/workdocs.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -167,11 +168,7 @@ describe('initiateDocumentVersionUpload', () => {
       documentSizeInBytes: bytes.length,
       parentFolderId: stack.local.demoRootFolderId,
     });
-    const put = await fetch(uploadMetadata.uploadUrl, {
-      method: 'PUT',
-      headers: Object.fromEntries(uploadMetadata.signedHeaders.map((h) => [h.name, h.value])),
-      body: bytes,
-    });
+    const put = await putToUploadUrl(uploadMetadata.uploadUrl, uploadMetadata.signedHeaders, bytes);
     expect(put.status).toBeLessThan(300);
 
     const versionId = metadata.latestVersionMetadata!.id;

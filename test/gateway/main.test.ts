@@ -1,14 +1,11 @@
 /**
  * The CLI entry (`npm start` = src/main.ts), spawned as a real process with `node --import tsx`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { REPO_ROOT as ROOT, spawnTsx, stopProcess, waitForOutput } from '../helpers/process.js';
 
 interface Run {
   code: number | null;
@@ -18,15 +15,11 @@ interface Run {
 
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTsx('src/main.ts', args, { ...process.env, LOG_LEVEL: 'warn', ...env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       resolve({ code, stdout, stderr });
@@ -61,31 +54,16 @@ test('an unknown argument → exit code 2', async () => {
 
 test('starts the embedded WorkDocs Local, prints URLs and a working demo token, stops on SIGTERM', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'workdocs-graphql-main-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WORKDOCS_LOCAL_PORT: '0',
-      WORKDOCS_LOCAL_DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnTsx('src/main.ts', [], {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WORKDOCS_LOCAL_PORT: '0',
+    WORKDOCS_LOCAL_DATA_DIR: dataDir,
   });
   try {
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        if (stdout.includes('Ctrl-C stops')) resolve();
-      });
-      child.on('close', (code) => {
-        reject(new Error(`exited ${String(code)} before ready: ${stdout}\n${stderr}`));
-      });
-    });
+    const stdout = await waitForOutput(child, (out) => out.includes('Ctrl-C stops'));
     const graphqlUrl = /GraphQL\s+(http:\/\/\S+)/.exec(stdout)?.[1];
     const token = /Demo token\s+(\S+)/.exec(stdout)?.[1];
     const rootFolder = /Root folder\s+(\S+)/.exec(stdout)?.[1];
@@ -120,11 +98,9 @@ test('starts the embedded WorkDocs Local, prints URLs and a working demo token, 
     expect(html).toContain('initiateDocumentVersionUpload');
     expect(html).toContain(token!);
 
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await stopProcess(child)).toBe(0);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopProcess(child, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   }
 });

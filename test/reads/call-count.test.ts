@@ -10,7 +10,13 @@
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
-import { createFolder, createUser, sdkClient, uploadDocument, type TestUser } from './fixtures.js';
+import {
+  createFolder,
+  createUser,
+  sdkClient,
+  uploadDocument,
+  type TestUser,
+} from '../helpers/workdocs.js';
 
 let stack: Stack;
 let client: WorkDocsClient;
@@ -34,14 +40,12 @@ beforeAll(async () => {
     users.map(async (user) => {
       for (let i = 0; i < 5; i++) {
         const name = `${user.username}-doc${String(i)}.txt`;
-        const { documentId } = await uploadDocument(
-          client,
-          user.token,
-          user.rootFolderId,
+        const { documentId } = await uploadDocument(client, user.token, {
+          parentFolderId: user.rootFolderId,
           name,
-          Buffer.from(name),
-          'text/plain',
-        );
+          body: Buffer.from(name),
+          contentType: 'text/plain',
+        });
         documents.push({ id: documentId, creator: user, name });
       }
     }),
@@ -52,7 +56,12 @@ beforeAll(async () => {
     await Promise.all(
       Array.from({ length: 10 }, (_, j) => {
         const name = `file-${String(i + j).padStart(2, '0')}.txt`;
-        return uploadDocument(client, demo, bigFolderId, name, Buffer.from(name), 'text/plain');
+        return uploadDocument(client, demo, {
+          parentFolderId: bigFolderId,
+          name,
+          body: Buffer.from(name),
+          contentType: 'text/plain',
+        });
       }),
     );
   }

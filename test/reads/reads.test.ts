@@ -4,7 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
-import { createFolder, sdkClient, uploadDocument, type UploadedDocument } from './fixtures.js';
+import {
+  createFolder,
+  sdkClient,
+  uploadDocument,
+  type UploadedDocument,
+} from '../helpers/workdocs.js';
 
 let stack: Stack;
 let client: WorkDocsClient;
@@ -31,16 +36,19 @@ beforeAll(async () => {
   client = sdkClient(stack.local);
   token = stack.local.demoToken;
   folderId = await createFolder(client, token, stack.local.demoRootFolderId, 'Reports');
-  doc = await uploadDocument(client, token, folderId, 'report.txt', v1Bytes, 'text/plain');
-  v2 = await uploadDocument(
-    client,
-    token,
-    folderId,
-    'report.bin',
-    v2Bytes,
-    'application/octet-stream',
-    doc.documentId,
-  );
+  doc = await uploadDocument(client, token, {
+    parentFolderId: folderId,
+    name: 'report.txt',
+    body: v1Bytes,
+    contentType: 'text/plain',
+  });
+  v2 = await uploadDocument(client, token, {
+    parentFolderId: folderId,
+    documentId: doc.documentId,
+    name: 'report.bin',
+    body: v2Bytes,
+    contentType: 'application/octet-stream',
+  });
 });
 
 afterAll(async () => {
@@ -201,7 +209,12 @@ describe('folder(id) and contents', () => {
     pagingFolder = await createFolder(client, token, folderId, 'Paging');
     for (const name of subfolders) await createFolder(client, token, pagingFolder, name);
     for (const name of docs) {
-      await uploadDocument(client, token, pagingFolder, name, Buffer.from(name), 'text/plain');
+      await uploadDocument(client, token, {
+        parentFolderId: pagingFolder,
+        name,
+        body: Buffer.from(name),
+        contentType: 'text/plain',
+      });
     }
   });
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
+import { putToUploadUrl } from '../helpers/workdocs.js';
 
 let stack: Stack;
 let token: string;
@@ -65,11 +66,11 @@ describe('the upload flow, then the reads', () => {
     expect(init.__typename).toBe('InitiateDocumentVersionUploadPayload');
     expect(init.metadata.latestVersionMetadata.status).toBe('INITIALIZED');
 
-    const put = await fetch(init.uploadMetadata.uploadUrl, {
-      method: 'PUT',
-      headers: Object.fromEntries(init.uploadMetadata.signedHeaders.map((h) => [h.name, h.value])),
-      body: bytes,
-    });
+    const put = await putToUploadUrl(
+      init.uploadMetadata.uploadUrl,
+      init.uploadMetadata.signedHeaders,
+      bytes,
+    );
     expect(put.status).toBe(200);
 
     const complete = ok(

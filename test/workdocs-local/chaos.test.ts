@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as sdk from '@aws-sdk/client-workdocs';
 import {
   CreateFolderCommand,
@@ -12,22 +11,11 @@ import {
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { exceptionsOf, httpStatusOf } from '../helpers/model.js';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 
-interface ModelFile {
-  operations: Record<string, { errors?: { shape: string }[] }>;
-  shapes: Record<string, { error?: { httpStatusCode: number } }>;
-}
-const model = JSON.parse(
-  readFileSync(
-    new URL('../../src/workdocs-local/model/workdocs-2016-05-01.json', import.meta.url),
-    'utf8',
-  ),
-) as ModelFile;
-const initiateErrors = (model.operations.InitiateDocumentVersionUpload?.errors ?? []).map(
-  (e) => e.shape,
-);
+const initiateErrors = exceptionsOf('InitiateDocumentVersionUpload');
 
 let h: Harness;
 beforeAll(async () => {
@@ -76,9 +64,7 @@ describe('chaos faults', () => {
       expect(Ctor).toBeDefined();
       expect(err).toBeInstanceOf(Ctor!);
       expect((err as WorkDocsServiceException).name).toBe(code);
-      expect((err as WorkDocsServiceException).$metadata.httpStatusCode).toBe(
-        model.shapes[code]?.error?.httpStatusCode,
-      );
+      expect((err as WorkDocsServiceException).$metadata.httpStatusCode).toBe(httpStatusOf(code));
       if (code === 'EntityNotExistsException') {
         expect((err as EntityNotExistsException).EntityIds).toEqual([]);
       }

@@ -1,12 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { GetCurrentUserCommand } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDataDir, startHarness } from './helpers.js';
+import { REPO_ROOT, stopProcess } from '../helpers/process.js';
+import { makeDataDir, spawnWorkDocsLocal, startHarness, WORKDOCS_LOCAL_CLI } from './helpers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = 'src/workdocs-local/cli.ts';
 let dataDir: string;
 
 function env(): NodeJS.ProcessEnv {
@@ -26,8 +24,8 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', cli, ...args],
-      { cwd: root, env: e },
+      ['--import', 'tsx', WORKDOCS_LOCAL_CLI, ...args],
+      { cwd: REPO_ROOT, env: e },
       (err, stdout, stderr) => {
         resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
       },
@@ -84,25 +82,15 @@ describe('workdocs-local CLI', () => {
   });
 
   it('serves, prints endpoint, keys and demo token, and stops on SIGTERM', async () => {
-    const e = env();
-    const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: root, env: e });
-    let out = '';
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
-        if (m?.[1] && out.includes('demo token')) resolve(m[1]);
-      });
-      child.on('exit', (code) => {
-        reject(new Error(`exited early with ${String(code)}: ${out}`));
-      });
-    });
-    expect(out).toContain('AKIAWORKDOCSLOCAL000');
-    expect(out).toMatch(/demo token\s+\S+/);
-    const health = await fetch(`${endpoint}/_local/health`);
-    expect(health.status).toBe(200);
-    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    const { child, endpoint, stdout } = await spawnWorkDocsLocal(env());
+    try {
+      expect(stdout).toContain('AKIAWORKDOCSLOCAL000');
+      expect(stdout).toMatch(/demo token\s+\S+/);
+      const health = await fetch(`${endpoint}/_local/health`);
+      expect(health.status).toBe(200);
+      expect(await stopProcess(child)).toBe(0);
+    } finally {
+      await stopProcess(child, 'SIGKILL');
+    }
   });
 });

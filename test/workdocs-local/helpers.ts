@@ -1,10 +1,14 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkDocsClient } from '@aws-sdk/client-workdocs';
+import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { startWorkDocsLocal } from '../../src/workdocs-local/index.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
+import { spawnTsx, waitForOutput } from '../helpers/process.js';
+import { sdkClient } from '../helpers/workdocs.js';
 
 export interface Harness {
   local: WorkDocsLocal;
@@ -18,18 +22,10 @@ export async function makeDataDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'wdl-test-'));
 }
 
-export function clientFor(
-  local: WorkDocsLocal,
-  credentials = { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
-): WorkDocsClient {
-  return new WorkDocsClient({
-    endpoint: local.endpoint,
-    region: local.region,
-    credentials,
-    maxAttempts: 1,
-  });
-}
-
+/**
+ * WorkDocs Local on 127.0.0.1 port 0 (chaos on, silent logs) with an SDK client holding its
+ * administrator key pair; a new temp data dir unless `dataDir` is given.
+ */
 export async function startHarness(
   options: WorkDocsLocalOptions = {},
   dataDir?: string,
@@ -43,7 +39,7 @@ export async function startHarness(
     logger: pino({ level: 'silent' }),
     ...options,
   });
-  const client = clientFor(local);
+  const client = sdkClient(local);
   return {
     local,
     client,
@@ -54,4 +50,62 @@ export async function startHarness(
       if (!keepData) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One harness for the enclosing file or `describe`: started in `beforeAll`, stopped (data dir
+ * removed) in `afterAll`. The returned object reaches the running harness; use it inside hooks and
+ * tests only.
+ */
+export function useHarness(options: WorkDocsLocalOptions = {}): Harness {
+  let current: Harness | undefined;
+  const get = (): Harness => {
+    if (current === undefined) throw new Error('the harness runs only inside hooks and tests');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startHarness(options);
+  });
+  afterAll(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return {
+    get local() {
+      return get().local;
+    },
+    get client() {
+      return get().client;
+    },
+    get dataDir() {
+      return get().dataDir;
+    },
+    stop: (keepData) => get().stop(keepData),
+  };
+}
+
+/** The WorkDocs Local CLI, run as its own process. */
+export const WORKDOCS_LOCAL_CLI = 'src/workdocs-local/cli.ts';
+
+export interface SpawnedWorkDocsLocal {
+  child: ChildProcess;
+  /** e.g. http://127.0.0.1:39123, as printed. */
+  endpoint: string;
+  /** What it printed up to being ready (endpoint, keys, demo token). */
+  stdout: string;
+}
+
+/**
+ * Spawns the WorkDocs Local CLI (serving) with `env` and waits until it prints its endpoint and
+ * demo token. Stop it with `stopProcess(child)`.
+ */
+export async function spawnWorkDocsLocal(env: NodeJS.ProcessEnv): Promise<SpawnedWorkDocsLocal> {
+  const child = spawnTsx(WORKDOCS_LOCAL_CLI, [], env);
+  const endpointIn = (out: string): string | undefined =>
+    /endpoint\s+(http:\/\/\S+)/.exec(out)?.[1];
+  const stdout = await waitForOutput(
+    child,
+    (out) => endpointIn(out) !== undefined && out.includes('demo token'),
+  );
+  return { child, endpoint: endpointIn(stdout)!, stdout };
 }

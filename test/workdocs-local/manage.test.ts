@@ -2,7 +2,6 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ConflictingOperationException,
-  CreateFolderCommand,
   DeleteDocumentCommand,
   DeleteFolderCommand,
   DescribeFolderContentsCommand,
@@ -12,15 +11,14 @@ import {
   GetDocumentPathCommand,
   GetFolderCommand,
   GetFolderPathCommand,
-  InitiateDocumentVersionUploadCommand,
   InvalidArgumentException,
   ProhibitedStateException,
   UnauthorizedOperationException,
   UpdateDocumentCommand,
-  UpdateDocumentVersionCommand,
   UpdateFolderCommand,
 } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFolder, uploadDocument } from '../helpers/workdocs.js';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 
@@ -37,37 +35,19 @@ afterAll(async () => {
   await h.stop();
 });
 
-async function folder(name: string, parent = root): Promise<string> {
-  const r = await h.client.send(
-    new CreateFolderCommand({ AuthenticationToken: token, ParentFolderId: parent, Name: name }),
-  );
-  return r.Metadata!.Id!;
+function folder(name: string, parent = root): Promise<string> {
+  return createFolder(h.client, token, parent, name);
 }
 
 async function doc(name: string, parent: string, content = 'data'): Promise<string> {
-  const init = await h.client.send(
-    new InitiateDocumentVersionUploadCommand({
-      AuthenticationToken: token,
-      ParentFolderId: parent,
-      Name: name,
-      ContentType: 'text/plain',
-    }),
-  );
-  const res = await fetch(init.UploadMetadata!.UploadUrl!, {
-    method: 'PUT',
-    headers: init.UploadMetadata!.SignedHeaders!,
+  const { documentId } = await uploadDocument(h.client, token, {
+    parentFolderId: parent,
+    name,
     body: content,
+    contentType: 'text/plain',
+    declareSize: false,
   });
-  expect(res.status).toBe(200);
-  await h.client.send(
-    new UpdateDocumentVersionCommand({
-      AuthenticationToken: token,
-      DocumentId: init.Metadata!.Id!,
-      VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
-      VersionStatus: 'ACTIVE',
-    }),
-  );
-  return init.Metadata!.Id!;
+  return documentId;
 }
 
 async function contents(folderId: string) {

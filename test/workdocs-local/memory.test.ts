@@ -1,17 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import {
   GetCurrentUserCommand,
   InitiateDocumentVersionUploadCommand,
   WorkDocsClient,
 } from '@aws-sdk/client-workdocs';
 import { describe, expect, it } from 'vitest';
-import { makeDataDir } from './helpers.js';
+import { stopProcess } from '../helpers/process.js';
+import { makeDataDir, spawnWorkDocsLocal, type SpawnedWorkDocsLocal } from './helpers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const MiB = 1024 * 1024;
 
 async function peakRss(pid: number): Promise<number> {
@@ -32,22 +30,10 @@ describe.skipIf(!existsSync('/proc/self/status'))('upload memory', () => {
       WORKDOCS_LOCAL_DEMO_TOKEN: 'memory-test-token',
       LOG_LEVEL: 'silent',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/workdocs-local/cli.ts'], {
-      cwd: root,
-      env,
-    });
+    let server: SpawnedWorkDocsLocal | undefined;
     try {
-      let out = '';
-      const endpoint = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /endpoint\s+(http:\/\/\S+)/.exec(out);
-          if (m?.[1] && out.includes('demo token')) resolve(m[1]);
-        });
-        child.on('exit', (code) => {
-          reject(new Error(`server exited with ${String(code)}`));
-        });
-      });
+      server = await spawnWorkDocsLocal(env);
+      const { child, endpoint } = server;
       const client = new WorkDocsClient({
         endpoint,
         region: 'us-east-1',
@@ -100,11 +86,7 @@ describe.skipIf(!existsSync('/proc/self/status'))('upload memory', () => {
       const after = await peakRss(child.pid!);
       expect(after - before).toBeLessThan(150 * MiB);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (server) await stopProcess(server.child);
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);

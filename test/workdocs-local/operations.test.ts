@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-workdocs';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activateVersion, putToUploadUrl, uploadDocument } from '../helpers/workdocs.js';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 
@@ -64,30 +65,14 @@ async function initiate(
   );
 }
 
-async function put(url: string, headers: Record<string, string>, body: string | Buffer) {
-  return fetch(url, { method: 'PUT', headers, body });
-}
-
 /** Initiate + PUT + activate; returns document and version ids. */
-async function uploadActive(content: string, opts: { name?: string; parent?: string } = {}) {
-  const init = await initiate({ ...opts, size: Buffer.byteLength(content) });
-  const res = await put(
-    init.UploadMetadata!.UploadUrl!,
-    init.UploadMetadata!.SignedHeaders!,
-    content,
-  );
-  expect(res.status).toBe(200);
-  const documentId = init.Metadata!.Id!;
-  const versionId = init.Metadata!.LatestVersionMetadata!.Id!;
-  await client.send(
-    new UpdateDocumentVersionCommand({
-      AuthenticationToken: token,
-      DocumentId: documentId,
-      VersionId: versionId,
-      VersionStatus: 'ACTIVE',
-    }),
-  );
-  return { documentId, versionId };
+function uploadActive(content: string, opts: { name?: string; parent?: string } = {}) {
+  return uploadDocument(client, token, {
+    parentFolderId: opts.parent ?? root,
+    name: opts.name ?? uniqueName('doc'),
+    body: content,
+    contentType: 'text/plain',
+  });
 }
 
 describe('users', () => {
@@ -458,44 +443,23 @@ describe('documents and the upload lifecycle', () => {
     const versionId = init.Metadata!.LatestVersionMetadata!.Id!;
 
     // Activating before bytes arrived is refused.
-    await expect(
-      client.send(
-        new UpdateDocumentVersionCommand({
-          AuthenticationToken: token,
-          DocumentId: documentId,
-          VersionId: versionId,
-          VersionStatus: 'ACTIVE',
-        }),
-      ),
-    ).rejects.toBeInstanceOf(ProhibitedStateException);
+    await expect(activateVersion(client, token, documentId, versionId)).rejects.toBeInstanceOf(
+      ProhibitedStateException,
+    );
 
-    const res = await put(
+    const res = await putToUploadUrl(
       init.UploadMetadata!.UploadUrl!,
       init.UploadMetadata!.SignedHeaders!,
       content,
     );
     expect(res.status).toBe(200);
-    const update = await client.send(
-      new UpdateDocumentVersionCommand({
-        AuthenticationToken: token,
-        DocumentId: documentId,
-        VersionId: versionId,
-        VersionStatus: 'ACTIVE',
-      }),
-    );
+    const update = await activateVersion(client, token, documentId, versionId);
     expect(update.$metadata.httpStatusCode).toBe(200);
 
     // Activating twice: the version is no longer INITIALIZED.
-    await expect(
-      client.send(
-        new UpdateDocumentVersionCommand({
-          AuthenticationToken: token,
-          DocumentId: documentId,
-          VersionId: versionId,
-          VersionStatus: 'ACTIVE',
-        }),
-      ),
-    ).rejects.toBeInstanceOf(ProhibitedStateException);
+    await expect(activateVersion(client, token, documentId, versionId)).rejects.toBeInstanceOf(
+      ProhibitedStateException,
+    );
     // Aborting an ACTIVE version is refused.
     await expect(
       client.send(
@@ -623,7 +587,7 @@ describe('documents and the upload lifecycle', () => {
 
   it('aborting the only version removes the document and its bytes', async () => {
     const init = await initiate({ size: 3 });
-    const res = await put(
+    const res = await putToUploadUrl(
       init.UploadMetadata!.UploadUrl!,
       init.UploadMetadata!.SignedHeaders!,
       'abc',
@@ -644,7 +608,7 @@ describe('documents and the upload lifecycle', () => {
     expect((err as EntityNotExistsException).EntityIds).toEqual([documentId]);
     expect((err as EntityNotExistsException).$metadata.httpStatusCode).toBe(404);
     // The upload URL no longer works.
-    const late = await put(
+    const late = await putToUploadUrl(
       init.UploadMetadata!.UploadUrl!,
       init.UploadMetadata!.SignedHeaders!,
       'abc',
@@ -708,7 +672,7 @@ describe('documents and the upload lifecycle', () => {
     expect((over as StorageLimitWillExceedException).$metadata.httpStatusCode).toBe(413);
 
     const ok = await bobClientSend(10);
-    const res = await put(
+    const res = await putToUploadUrl(
       ok.UploadMetadata!.UploadUrl!,
       ok.UploadMetadata!.SignedHeaders!,
       Buffer.alloc(10, 1),
@@ -721,13 +685,13 @@ describe('documents and the upload lifecycle', () => {
     // Without a declared size, the PUT itself is bounded by the remaining quota.
     h.local.setQuota(bob.userId, 15);
     const undeclared = await bobClientSend(undefined);
-    const tooBig = await put(
+    const tooBig = await putToUploadUrl(
       undeclared.UploadMetadata!.UploadUrl!,
       undeclared.UploadMetadata!.SignedHeaders!,
       Buffer.alloc(6, 1),
     );
     expect(tooBig.status).toBe(413);
-    const fits = await put(
+    const fits = await putToUploadUrl(
       undeclared.UploadMetadata!.UploadUrl!,
       undeclared.UploadMetadata!.SignedHeaders!,
       Buffer.alloc(5, 1),

@@ -10,13 +10,13 @@ import {
   InitiateDocumentVersionUploadCommand,
   InvalidArgumentException,
   ProhibitedStateException,
-  UpdateDocumentVersionCommand,
   WorkDocsClient,
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
 import type { InitiateDocumentVersionUploadCommandOutput } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, startHarness } from './helpers.js';
+import { activateVersion, sdkClient } from '../helpers/workdocs.js';
+import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 
 let h: Harness;
@@ -45,6 +45,15 @@ function upload(init: InitiateDocumentVersionUploadCommandOutput) {
   return { url: init.UploadMetadata!.UploadUrl!, headers: init.UploadMetadata!.SignedHeaders! };
 }
 
+function activate(init: InitiateDocumentVersionUploadCommandOutput) {
+  return activateVersion(
+    h.client,
+    h.local.demoToken,
+    init.Metadata!.Id!,
+    init.Metadata!.LatestVersionMetadata!.Id!,
+  );
+}
+
 async function rejection(promise: Promise<unknown>): Promise<WorkDocsServiceException> {
   const err: unknown = await promise.then(
     () => undefined,
@@ -56,7 +65,7 @@ async function rejection(promise: Promise<unknown>): Promise<WorkDocsServiceExce
 
 describe('SigV4', () => {
   it('a wrong secret is InvalidSignatureException (403)', async () => {
-    const bad = clientFor(h.local, {
+    const bad = sdkClient(h.local, {
       accessKeyId: h.local.accessKeyId,
       secretAccessKey: 'not-the-secret',
     });
@@ -70,7 +79,7 @@ describe('SigV4', () => {
   });
 
   it('an unknown access key is UnrecognizedClientException (403)', async () => {
-    const bad = clientFor(h.local, { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' });
+    const bad = sdkClient(h.local, { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' });
     const err = await rejection(
       bad.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken })),
     );
@@ -80,7 +89,7 @@ describe('SigV4', () => {
   });
 
   it('a request changed after signing is refused', async () => {
-    const tampering = clientFor(h.local);
+    const tampering = sdkClient(h.local);
     tampering.middlewareStack.add(
       (next) => async (args) => {
         const req = args.request as { path: string };
@@ -153,7 +162,7 @@ describe('SigV4', () => {
   it('signed requests with a broken JSON body or wrong member types are InvalidArgument', async () => {
     const bodies = ['{not json', '[1,2]', '{"Name": 5, "ParentFolderId": "x"}'];
     for (const replacement of bodies) {
-      const c = clientFor(h.local);
+      const c = sdkClient(h.local);
       c.middlewareStack.add(
         (next) => async (args) => {
           const request = args.request as { body: unknown; headers: Record<string, string> };
@@ -273,16 +282,7 @@ describe('upload URLs', () => {
     const long = await fetch(url, { method: 'PUT', headers, body: 'abcdef' });
     expect(long.status).toBe(400);
     // Nothing was stored: activation is still refused.
-    await expect(
-      h.client.send(
-        new UpdateDocumentVersionCommand({
-          AuthenticationToken: h.local.demoToken,
-          DocumentId: init.Metadata!.Id!,
-          VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
-          VersionStatus: 'ACTIVE',
-        }),
-      ),
-    ).rejects.toBeInstanceOf(ProhibitedStateException);
+    await expect(activate(init)).rejects.toBeInstanceOf(ProhibitedStateException);
   });
 
   it('refuse a tampered URL', async () => {
@@ -302,14 +302,7 @@ describe('upload URLs', () => {
     const { url, headers } = upload(init);
     const first = await fetch(url, { method: 'PUT', headers, body: 'x' });
     expect(first.status).toBe(200);
-    await h.client.send(
-      new UpdateDocumentVersionCommand({
-        AuthenticationToken: h.local.demoToken,
-        DocumentId: init.Metadata!.Id!,
-        VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
-        VersionStatus: 'ACTIVE',
-      }),
-    );
+    await activate(init);
     const v = await h.client.send(
       new GetDocumentVersionCommand({
         AuthenticationToken: h.local.demoToken,
@@ -363,16 +356,7 @@ describe('upload URLs', () => {
     }
     expect(await readdir(path.join(h.dataDir, 'tmp'))).toEqual([]);
     expect((await readdir(path.join(h.dataDir, 'blobs'))).sort()).toEqual(blobsBefore.sort());
-    await expect(
-      h.client.send(
-        new UpdateDocumentVersionCommand({
-          AuthenticationToken: h.local.demoToken,
-          DocumentId: init.Metadata!.Id!,
-          VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
-          VersionStatus: 'ACTIVE',
-        }),
-      ),
-    ).rejects.toBeInstanceOf(ProhibitedStateException);
+    await expect(activate(init)).rejects.toBeInstanceOf(ProhibitedStateException);
   });
 
   it('names with path syntax are only metadata; blobs have server-generated names', async () => {

@@ -7,13 +7,12 @@ import {
   GetDocumentCommand,
   GetDocumentVersionCommand,
   GetFolderCommand,
-  InitiateDocumentVersionUploadCommand,
   RemoveAllResourcePermissionsCommand,
   RemoveResourcePermissionCommand,
   UnauthorizedOperationException,
-  UpdateDocumentVersionCommand,
 } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFolder, uploadDocument } from '../helpers/workdocs.js';
 import { startHarness } from './helpers.js';
 import type { Harness } from './helpers.js';
 import type { CreatedUser } from '../../src/workdocs-local/index.js';
@@ -31,50 +30,20 @@ afterAll(async () => {
   await h.stop();
 });
 
-async function upload(token: string, parent: string, name: string, content: string) {
-  const init = await h.client.send(
-    new InitiateDocumentVersionUploadCommand({
-      AuthenticationToken: token,
-      ParentFolderId: parent,
-      Name: name,
-      ContentType: 'text/plain',
-    }),
-  );
-  const res = await fetch(init.UploadMetadata!.UploadUrl!, {
-    method: 'PUT',
-    headers: init.UploadMetadata!.SignedHeaders!,
+function upload(token: string, parent: string, name: string, content: string) {
+  return uploadDocument(h.client, token, {
+    parentFolderId: parent,
+    name,
     body: content,
+    contentType: 'text/plain',
+    declareSize: false,
   });
-  expect(res.status).toBe(200);
-  await h.client.send(
-    new UpdateDocumentVersionCommand({
-      AuthenticationToken: token,
-      DocumentId: init.Metadata!.Id!,
-      VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
-      VersionStatus: 'ACTIVE',
-    }),
-  );
-  return { documentId: init.Metadata!.Id!, versionId: init.Metadata!.LatestVersionMetadata!.Id! };
 }
 
 describe('sharing', () => {
   it('VIEWER reads, CONTRIBUTOR writes, only owners share or delete; removing a share revokes access', async () => {
-    const shared = await h.client.send(
-      new CreateFolderCommand({
-        AuthenticationToken: owner.token,
-        ParentFolderId: owner.rootFolderId,
-        Name: 'Shared',
-      }),
-    );
-    const folderId = shared.Metadata!.Id!;
-    const sub = await h.client.send(
-      new CreateFolderCommand({
-        AuthenticationToken: owner.token,
-        ParentFolderId: folderId,
-        Name: 'Sub',
-      }),
-    );
-    const subId = sub.Metadata!.Id!;
+    const folderId = await createFolder(h.client, owner.token, owner.rootFolderId, 'Shared');
+    const subId = await createFolder(h.client, owner.token, folderId, 'Sub');
     const { documentId, versionId } = await upload(owner.token, subId, 'plan.txt', 'the plan');
 
     // Before sharing: refused.
