@@ -4,7 +4,7 @@
  * fail with it, the official SDK parses it, and the gateway must answer with its own code — as
  * the union member (data channel) or as a GraphQLError with requestId, httpStatus and retryable.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { typenameOfCode, WORKDOCS_EXCEPTIONS } from '../../src/gateway/errors.js';
 import {
   ABORT_ERROR_TYPES,
@@ -12,7 +12,7 @@ import {
   INITIATE_ERROR_TYPES,
 } from '../../src/gateway/resolvers/mutation.js';
 import { exceptionsOf as modelExceptionsOf, httpStatusOf } from '../helpers/model.js';
-import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
+import { useStack, type GraphQLBody } from '../helpers/stack.js';
 import { putToUploadUrl } from '../helpers/workdocs.js';
 
 function exceptionsOf(operation: string): (keyof typeof WORKDOCS_EXCEPTIONS)[] {
@@ -46,16 +46,7 @@ const ABORT = `mutation($documentId: ID!, $versionId: ID!) {
   }
 }`;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
-beforeEach(async () => {
-  await stack.resetChaos();
-});
+const stack = useStack({}, { resetChaosBeforeEach: true });
 
 async function injectOnce(operation: string, exception: string): Promise<string> {
   const message = `Injected ${exception} for ${operation} (test)`;

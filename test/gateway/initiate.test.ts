@@ -3,8 +3,8 @@
  * Then the rest of the upload flow: PUT the bytes with the signed headers, complete, download;
  * and abort on another draft.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { describe, expect, test } from 'vitest';
+import { useStack } from '../helpers/stack.js';
 import { putToUploadUrl } from '../helpers/workdocs.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -77,13 +77,7 @@ interface InitiatePayload {
   uploadMetadata: { uploadUrl: string; signedHeaders: { name: string; value: string }[] };
 }
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack.close();
-});
+const stack = useStack();
 
 async function initiate(input: Record<string, unknown>): Promise<InitiatePayload> {
   const { status, body } = await stack.graphql(INITIATE, { input }, stack.local.demoToken);

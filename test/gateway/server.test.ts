@@ -7,10 +7,10 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
 import { createGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
-import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
+import { useStack, type GraphQLBody } from '../helpers/stack.js';
 
 const INITIATE = `mutation($input: InitiateDocumentVersionUploadInput!) {
   initiateDocumentVersionUpload(input: $input) {
@@ -20,18 +20,11 @@ const INITIATE = `mutation($input: InitiateDocumentVersionUploadInput!) {
   }
 }`;
 
-let stack: Stack;
+const stack = useStack({}, { resetChaosBeforeEach: true });
 const extra: GatewayServer[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
+// Registered after useStack, so it runs before the stack closes.
 afterAll(async () => {
   await Promise.all(extra.map((g) => g.close()));
-  await stack.close();
-});
-beforeEach(async () => {
-  await stack.resetChaos();
 });
 
 /** Another gateway on the same WorkDocs Local, with config overrides. */

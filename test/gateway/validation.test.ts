@@ -3,7 +3,7 @@
  * HTTP — each broken constraint answers InvalidArgumentError naming the field, and WorkDocs
  * Local's `/_local/stats` proves no upstream call was made.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { InvalidArgumentError } from '../../src/gateway/errors.js';
 import {
   intInRange,
@@ -14,7 +14,7 @@ import {
   requiredId,
   validateInitiateInput,
 } from '../../src/gateway/validation.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { useStack } from '../helpers/stack.js';
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -92,16 +92,7 @@ describe('validators', () => {
 });
 
 describe('over HTTP: a broken constraint → InvalidArgumentError, and no upstream call', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
-  beforeEach(async () => {
-    await stack.resetChaos();
-  });
+  const stack = useStack({}, { resetChaosBeforeEach: true });
 
   const INITIATE = `mutation($input: InitiateDocumentVersionUploadInput!) {
     initiateDocumentVersionUpload(input: $input) {

@@ -6,11 +6,16 @@
  *   const stack = await startStack();
  *   const { status, body } = await stack.graphql('{ me { id } }', {}, stack.local.demoToken);
  *   await stack.close();
+ *
+ * Or one stack for a whole file or `describe`, started and closed by its hooks:
+ *
+ *   const stack = useStack({}, { resetChaosBeforeEach: true });
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
 import { createGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
 import {
@@ -151,5 +156,49 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         }
       }
     },
+  };
+}
+
+/**
+ * One stack for the enclosing file or `describe`: started in `beforeAll`, closed in `afterAll`,
+ * and with `resetChaosBeforeEach` its chaos rules, effects and stats cleared before each test.
+ * The returned object reaches the running stack; use it inside hooks and tests only.
+ */
+export function useStack(
+  opts: StackOptions = {},
+  { resetChaosBeforeEach = false }: { resetChaosBeforeEach?: boolean } = {},
+): Stack {
+  let current: Stack | undefined;
+  const get = (): Stack => {
+    if (current === undefined) throw new Error('the stack runs only inside hooks and tests');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startStack(opts);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  if (resetChaosBeforeEach) {
+    beforeEach(async () => {
+      await get().resetChaos();
+    });
+  }
+  return {
+    get gatewayUrl() {
+      return get().gatewayUrl;
+    },
+    get gateway() {
+      return get().gateway;
+    },
+    get local() {
+      return get().local;
+    },
+    graphql: (query, variables, token) => get().graphql(query, variables, token),
+    control: (method, p, body) => get().control(method, p, body),
+    stats: () => get().stats(),
+    resetChaos: () => get().resetChaos(),
+    close: () => get().close(),
   };
 }

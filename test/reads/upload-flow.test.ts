@@ -3,20 +3,15 @@
  * the signed URL with the signed headers → complete → query the document with its creator and
  * folder (and download it again). And: abort removes a draft.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type GraphQLBody, type Stack } from '../helpers/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useStack, type GraphQLBody } from '../helpers/stack.js';
 import { putToUploadUrl } from '../helpers/workdocs.js';
 
-let stack: Stack;
+const stack = useStack();
 let token: string;
 
-beforeAll(async () => {
-  stack = await startStack();
+beforeAll(() => {
   token = stack.local.demoToken;
-});
-
-afterAll(async () => {
-  await stack.close();
 });
 
 function ok(body: GraphQLBody): Record<string, unknown> {

@@ -10,20 +10,13 @@ import {
   ServiceUnavailableException,
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { exceptionsOf, httpStatusOf } from '../helpers/model.js';
-import { startHarness } from './helpers.js';
-import type { Harness } from './helpers.js';
+import { startHarness, useHarness } from './helpers.js';
 
 const initiateErrors = exceptionsOf('InitiateDocumentVersionUpload');
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness();
 afterEach(async () => {
   await fetch(`${h.local.endpoint}/_local/chaos/faults`, { method: 'DELETE' });
   await fetch(`${h.local.endpoint}/_local/chaos/effects`, { method: 'DELETE' });

@@ -17,22 +17,17 @@ import {
   UpdateDocumentCommand,
   UpdateFolderCommand,
 } from '@aws-sdk/client-workdocs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFolder, uploadDocument } from '../helpers/workdocs.js';
-import { startHarness } from './helpers.js';
-import type { Harness } from './helpers.js';
+import { useHarness } from './helpers.js';
 
-let h: Harness;
+const h = useHarness();
 let token: string;
 let root: string;
 
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   token = h.local.demoToken;
   root = h.local.demoRootFolderId;
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 function folder(name: string, parent = root): Promise<string> {

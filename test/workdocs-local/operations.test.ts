@@ -27,24 +27,19 @@ import {
   UpdateDocumentVersionCommand,
 } from '@aws-sdk/client-workdocs';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { activateVersion, putToUploadUrl, uploadDocument } from '../helpers/workdocs.js';
-import { startHarness } from './helpers.js';
-import type { Harness } from './helpers.js';
+import { useHarness } from './helpers.js';
 
-let h: Harness;
+const h = useHarness({ folderChildLimit: 25 });
 let token: string;
 let root: string;
 let client: WorkDocsClient;
 
-beforeAll(async () => {
-  h = await startHarness({ folderChildLimit: 25 });
+beforeAll(() => {
   token = h.local.demoToken;
   root = h.local.demoRootFolderId;
   client = h.client;
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 let counter = 0;

@@ -10,10 +10,9 @@ import {
   InitiateDocumentVersionUploadCommand,
 } from '@aws-sdk/client-workdocs';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activateVersion } from '../helpers/workdocs.js';
-import { makeDataDir, startHarness } from './helpers.js';
-import type { Harness } from './helpers.js';
+import { makeDataDir, startHarness, useHarness } from './helpers.js';
 
 /** A deterministic byte stream of `size` bytes generated on the fly, hashed as it goes. */
 function generated(size: number): { stream: Readable; digest: () => string } {
@@ -122,13 +121,7 @@ async function roundTrip(
 }
 
 describe('byte-exact round trips', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   it.each([0, 1, 1024 * 1024 + 3])('%i bytes', async (size) => {
     await roundTrip(h.client, h.local.demoToken, h.local.demoRootFolderId, size);

@@ -14,20 +14,12 @@ import {
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
 import type { InitiateDocumentVersionUploadCommandOutput } from '@aws-sdk/client-workdocs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activateVersion, sdkClient } from '../helpers/workdocs.js';
-import { startHarness } from './helpers.js';
-import type { Harness } from './helpers.js';
+import { useHarness } from './helpers.js';
 
-let h: Harness;
 let offsetMs = 0;
-
-beforeAll(async () => {
-  h = await startHarness({ uploadUrlTtlSeconds: 60, now: () => Date.now() + offsetMs });
-});
-afterAll(async () => {
-  await h.stop();
-});
+const h = useHarness({ uploadUrlTtlSeconds: 60, now: () => Date.now() + offsetMs });
 
 async function initiate(size?: number, contentType = 'text/plain', name?: string) {
   return h.client.send(

@@ -11,23 +11,18 @@ import {
   RemoveResourcePermissionCommand,
   UnauthorizedOperationException,
 } from '@aws-sdk/client-workdocs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFolder, uploadDocument } from '../helpers/workdocs.js';
-import { startHarness } from './helpers.js';
-import type { Harness } from './helpers.js';
+import { useHarness } from './helpers.js';
 import type { CreatedUser } from '../../src/workdocs-local/index.js';
 
-let h: Harness;
+const h = useHarness();
 let owner: CreatedUser;
 let carol: CreatedUser;
 
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   owner = h.local.createUserWithToken('owner');
   carol = h.local.createUserWithToken('carol');
-});
-afterAll(async () => {
-  await h.stop();
 });
 
 function upload(token: string, parent: string, name: string, content: string) {
