@@ -15,9 +15,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
 import { createGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
+import { suiteResource } from './suite.js';
 import {
   startWorkDocsLocal,
   type WorkDocsLocal,
@@ -168,18 +169,11 @@ export function useStack(
   opts: StackOptions = {},
   { resetChaosBeforeEach = false }: { resetChaosBeforeEach?: boolean } = {},
 ): Stack {
-  let current: Stack | undefined;
-  const get = (): Stack => {
-    if (current === undefined) throw new Error('the stack runs only inside hooks and tests');
-    return current;
-  };
-  beforeAll(async () => {
-    current = await startStack(opts);
-  });
-  afterAll(async () => {
-    await current?.close();
-    current = undefined;
-  });
+  const get = suiteResource(
+    'stack',
+    () => startStack(opts),
+    (stack) => stack.close(),
+  );
   if (resetChaosBeforeEach) {
     beforeEach(async () => {
       await get().resetChaos();

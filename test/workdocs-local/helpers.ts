@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import { pino } from 'pino';
-import { afterAll, beforeAll } from 'vitest';
 import { startWorkDocsLocal } from '../../src/workdocs-local/index.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 import { spawnTsx, waitForOutput } from '../helpers/process.js';
+import { suiteResource } from '../helpers/suite.js';
 import { sdkClient } from '../helpers/workdocs.js';
 
 export interface Harness {
@@ -58,18 +58,11 @@ export async function startHarness(
  * tests only.
  */
 export function useHarness(options: WorkDocsLocalOptions = {}): Harness {
-  let current: Harness | undefined;
-  const get = (): Harness => {
-    if (current === undefined) throw new Error('the harness runs only inside hooks and tests');
-    return current;
-  };
-  beforeAll(async () => {
-    current = await startHarness(options);
-  });
-  afterAll(async () => {
-    await current?.stop();
-    current = undefined;
-  });
+  const get = suiteResource(
+    'harness',
+    () => startHarness(options),
+    (harness) => harness.stop(),
+  );
   return {
     get local() {
       return get().local;
