@@ -18,12 +18,9 @@ import { pino } from 'pino';
 import { beforeEach } from 'vitest';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
 import { createGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
+import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 import { suiteResource } from './suite.js';
-import {
-  startWorkDocsLocal,
-  type WorkDocsLocal,
-  type WorkDocsLocalOptions,
-} from '../../src/workdocs-local/index.js';
+import { startTestWorkDocsLocal } from './workdocs.js';
 
 export interface StackOptions {
   /** Overrides of the gateway config (e.g. `{ timeoutMs: 200, production: true }`). */
@@ -74,14 +71,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   let local: WorkDocsLocal | undefined;
   let gateway: GatewayServer | undefined;
   try {
-    local = await startWorkDocsLocal({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      chaos: true,
-      logger: pino({ level: 'silent' }),
-      ...opts.local,
-    });
+    local = await startTestWorkDocsLocal(dataDir, opts.local);
     const config: GatewayConfig = {
       ...loadGatewayConfig({}),
       port: 0,

@@ -19,8 +19,28 @@ import {
   WorkDocsClient,
 } from '@aws-sdk/client-workdocs';
 import type { UpdateDocumentVersionCommandOutput } from '@aws-sdk/client-workdocs';
+import { pino } from 'pino';
 import { expect } from 'vitest';
-import type { WorkDocsLocal } from '../../src/workdocs-local/index.js';
+import { startWorkDocsLocal } from '../../src/workdocs-local/index.js';
+import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
+
+/**
+ * WorkDocs Local as tests run it: 127.0.0.1, port 0, the chaos API on, silent logs, data in
+ * `dataDir`; `options` override any of these.
+ */
+export function startTestWorkDocsLocal(
+  dataDir: string,
+  options: Partial<WorkDocsLocalOptions> = {},
+): Promise<WorkDocsLocal> {
+  return startWorkDocsLocal({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    chaos: true,
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
+}
 
 /** An SDK client for WorkDocs Local, by default with its administrator key pair; no retries. */
 export function sdkClient(

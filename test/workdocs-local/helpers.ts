@@ -3,12 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
-import { pino } from 'pino';
-import { startWorkDocsLocal } from '../../src/workdocs-local/index.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 import { spawnTsx, waitForOutput } from '../helpers/process.js';
 import { suiteResource } from '../helpers/suite.js';
-import { sdkClient } from '../helpers/workdocs.js';
+import { sdkClient, startTestWorkDocsLocal } from '../helpers/workdocs.js';
 
 export interface Harness {
   local: WorkDocsLocal;
@@ -31,14 +29,7 @@ export async function startHarness(
   dataDir?: string,
 ): Promise<Harness> {
   const dir = dataDir ?? (await makeDataDir());
-  const local = await startWorkDocsLocal({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: dir,
-    chaos: true,
-    logger: pino({ level: 'silent' }),
-    ...options,
-  });
+  const local = await startTestWorkDocsLocal(dir, options);
   const client = sdkClient(local);
   return {
     local,
