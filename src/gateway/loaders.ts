@@ -12,10 +12,9 @@
  *   with whether the SOURCE download URLs are wanted), `documentVersions` (DescribeDocumentVersions,
  *   every page): de-duplicated and cached within the request. Callers prime `documents`/`folders`
  *   with items they already hold (a folder listing, root folders), so those cost no extra call.
- * - Every upstream call the loaders make (and every call a resolver routes through `call`) passes
- *   a small semaphore shared by the request: at most `maxConcurrentUpstreamCalls` in flight, so a
- *   request with 50 entities never fans out into 50 simultaneous calls. (The request's
- *   `WorkDocsCaller` applies the same cap to every call, mutations included.)
+ * - Concurrency: every call goes through the request's `WorkDocsCaller`, which holds at most
+ *   `GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS` in flight for the whole request, so a request with 50
+ *   entities never fans out into 50 simultaneous calls.
  * - Tokens: the inputs carry the request's token explicitly (`WorkDocsCaller.send` would inject it
  *   too), so the loaders also work over a bare `WorkDocsClient`.
  *
@@ -74,39 +73,6 @@ export interface ReadSender {
   send(command: GetCurrentUserCommand): Promise<GetCurrentUserCommandOutput>;
 }
 
-/** A counting semaphore: at most `max` tasks of `run` are in flight at once. */
-export class Semaphore {
-  #active = 0;
-  #peak = 0;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be ≥ 1, got ${max}`);
-  }
-
-  /** The most tasks that were ever in flight at once. */
-  get peak(): number {
-    return this.#peak;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#active < this.max) {
-      this.#active += 1;
-    } else {
-      // The releasing task hands its slot over, so #active stays as it is.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
-    this.#peak = Math.max(this.#peak, this.#active);
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#active -= 1;
-    }
-  }
-}
-
 /** Splits user ids into `DescribeUsers` batches within the model's `userIds`/`limit` limits. */
 export function splitUserIdBatches(
   ids: readonly string[],
@@ -162,10 +128,6 @@ export interface Loaders {
   rootFolders: () => Promise<FolderMetadata[]>;
   /** The calling user (GetCurrentUser, once per request); primes `users`. */
   currentUser: () => Promise<User>;
-  /** Runs any other upstream call of this request under the same concurrency cap. */
-  call: <T>(task: () => Promise<T>) => Promise<T>;
-  /** The request's semaphore (exposed for tests and metrics). */
-  semaphore: Semaphore;
 }
 
 export interface CreateLoadersOptions {
@@ -173,8 +135,6 @@ export interface CreateLoadersOptions {
   workdocs: ReadSender;
   /** The caller's WorkDocs token (forwarded as `AuthenticationToken`), if any. */
   authenticationToken: string | undefined;
-  /** Config `GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS`. */
-  maxConcurrentUpstreamCalls: number;
 }
 
 /** Whether `err` is WorkDocs' "does not exist", in the gateway's normalized form or the SDK's. */
@@ -195,8 +155,6 @@ const immediate = (fn: () => void): void => {
 /** Creates the loaders of ONE request. Never cache the result beyond that request. */
 export function createLoaders(options: CreateLoadersOptions): Loaders {
   const { workdocs, authenticationToken } = options;
-  const semaphore = new Semaphore(options.maxConcurrentUpstreamCalls);
-  const call = <T>(task: () => Promise<T>): Promise<T> => semaphore.run(task);
   const AuthenticationToken = authenticationToken;
 
   /** Settles every key independently: one failure does not fail the other keys of the batch. */
@@ -204,7 +162,7 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
     keys: readonly K[],
     one: (key: K) => Promise<V>,
   ): Promise<(V | Error)[]> => {
-    const settled = await Promise.allSettled(keys.map((key) => call(() => one(key))));
+    const settled = await Promise.allSettled(keys.map(one));
     return settled.map((s) =>
       s.status === 'fulfilled'
         ? s.value
@@ -218,15 +176,13 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
     const users: User[] = [];
     let Marker: string | undefined;
     do {
-      const out = await call(() =>
-        workdocs.send(
-          new DescribeUsersCommand({
-            AuthenticationToken,
-            UserIds: ids.join(','),
-            Limit: Math.min(ids.length, DESCRIBE_USERS_MAX_LIMIT),
-            Marker,
-          }),
-        ),
+      const out = await workdocs.send(
+        new DescribeUsersCommand({
+          AuthenticationToken,
+          UserIds: ids.join(','),
+          Limit: Math.min(ids.length, DESCRIBE_USERS_MAX_LIMIT),
+          Marker,
+        }),
       );
       users.push(...(out.Users ?? []));
       Marker = out.Marker;
@@ -302,23 +258,20 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
   );
 
   const documentVersions = new DataLoader<string, DocumentVersionMetadata[]>((ids) =>
-    // The semaphore is taken per page (inside), not per document.
     Promise.all(
       ids.map(async (DocumentId) => {
         try {
           const all: DocumentVersionMetadata[] = [];
           let Marker: string | undefined;
           do {
-            const out = await call(() =>
-              workdocs.send(
-                new DescribeDocumentVersionsCommand({
-                  AuthenticationToken,
-                  DocumentId,
-                  Include: 'INITIALIZED',
-                  Limit: PAGE_LIMIT,
-                  Marker,
-                }),
-              ),
+            const out = await workdocs.send(
+              new DescribeDocumentVersionsCommand({
+                AuthenticationToken,
+                DocumentId,
+                Include: 'INITIALIZED',
+                Limit: PAGE_LIMIT,
+                Marker,
+              }),
             );
             all.push(...(out.DocumentVersions ?? []));
             Marker = out.Marker;
@@ -339,8 +292,8 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
   };
 
   const folderContents: Loaders['folderContents'] = async (input) => {
-    const out = await call(() =>
-      workdocs.send(new DescribeFolderContentsCommand({ ...input, AuthenticationToken })),
+    const out = await workdocs.send(
+      new DescribeFolderContentsCommand({ ...input, AuthenticationToken }),
     );
     const result = {
       folders: out.Folders ?? [],
@@ -356,10 +309,8 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
     const all: FolderMetadata[] = [];
     let Marker: string | undefined;
     do {
-      const out = await call(() =>
-        workdocs.send(
-          new DescribeRootFoldersCommand({ AuthenticationToken, Limit: PAGE_LIMIT, Marker }),
-        ),
+      const out = await workdocs.send(
+        new DescribeRootFoldersCommand({ AuthenticationToken, Limit: PAGE_LIMIT, Marker }),
       );
       all.push(...(out.Folders ?? []));
       Marker = out.Marker;
@@ -370,13 +321,11 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
 
   let me: Promise<User> | undefined;
   const currentUser: Loaders['currentUser'] = () => {
-    me ??= call(() => workdocs.send(new GetCurrentUserCommand({ AuthenticationToken }))).then(
-      (out) => {
-        if (!out.User) throw new Error('GetCurrentUser returned no user');
-        if (out.User.Id) users.prime(out.User.Id, out.User);
-        return out.User;
-      },
-    );
+    me ??= workdocs.send(new GetCurrentUserCommand({ AuthenticationToken })).then((out) => {
+      if (!out.User) throw new Error('GetCurrentUser returned no user');
+      if (out.User.Id) users.prime(out.User.Id, out.User);
+      return out.User;
+    });
     return me;
   };
 
@@ -389,7 +338,5 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
     folderContents,
     rootFolders,
     currentUser,
-    call,
-    semaphore,
   };
 }

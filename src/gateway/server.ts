@@ -256,7 +256,6 @@ export async function createGatewayServer(
       loaders: createLoaders({
         workdocs,
         authenticationToken,
-        maxConcurrentUpstreamCalls: config.maxConcurrentUpstreamCalls,
       }),
       log: requestLog,
     });

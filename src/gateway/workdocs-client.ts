@@ -36,6 +36,7 @@ import { UndiciHttpHandler } from '@smithy/undici-http-handler';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
 import { GatewayError, isWorkDocsExceptionName, WORKDOCS_EXCEPTIONS } from './errors.js';
+import { Semaphore } from './semaphore.js';
 
 export interface WorkDocsCredentials {
   accessKeyId: string;
@@ -219,13 +220,14 @@ export class WorkDocsCaller {
   readonly authenticationToken: string | undefined;
   private readonly client: WorkDocsClient;
   private readonly options: WorkDocsCallerOptions;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Caps the concurrent calls of this caller, i.e. of one GraphQL request. */
+  readonly semaphore: Semaphore;
 
   constructor(client: WorkDocsClient, options: WorkDocsCallerOptions) {
     this.client = client;
     this.options = options;
     this.authenticationToken = options.authenticationToken;
+    this.semaphore = new Semaphore(options.maxConcurrentCalls);
   }
 
   async send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
@@ -245,12 +247,7 @@ export class WorkDocsCaller {
         });
       }
     }
-    await this.acquire();
-    try {
-      return await this.sendWithDeadline(command, operation);
-    } finally {
-      this.release();
-    }
+    return this.semaphore.run(() => this.sendWithDeadline(command, operation));
   }
 
   private async sendWithDeadline<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
@@ -307,19 +304,5 @@ export class WorkDocsCaller {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.options.maxConcurrentCalls) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Unit tests of the pure parts of the per-request loaders: DescribeUsers batch splitting within
- * the model's limits, the concurrency semaphore, and that two requests never share a cache.
+ * the model's limits, the request's concurrency semaphore, and that two requests never share a
+ * cache.
  * (The upstream behaviour — call counts against WorkDocs Local — is in test/reads/call-count.test.ts.)
  */
 import {
@@ -12,10 +13,10 @@ import { describe, expect, it } from 'vitest';
 import {
   createLoaders,
   DESCRIBE_USERS_MAX_IDS_CHARS,
-  Semaphore,
   splitUserIdBatches,
   type ReadSender,
 } from '../../src/gateway/loaders.js';
+import { Semaphore } from '../../src/gateway/semaphore.js';
 
 const id = (n: number, len: number): string => `u${String(n).padStart(len - 1, '0')}`;
 
@@ -114,7 +115,6 @@ describe('createLoaders', () => {
     const loaders = createLoaders({
       workdocs: sender,
       authenticationToken: 't',
-      maxConcurrentUpstreamCalls: 4,
     });
     const [a, b, missing, a2] = await Promise.all([
       loaders.users.load('known-a'),
@@ -136,7 +136,6 @@ describe('createLoaders', () => {
     const loaders = createLoaders({
       workdocs: sender,
       authenticationToken: 't',
-      maxConcurrentUpstreamCalls: 4,
     });
     const [bad, good] = await Promise.all([
       loaders.users.load('known-a,known-b'),
@@ -152,12 +151,10 @@ describe('createLoaders', () => {
     const alice = createLoaders({
       workdocs: sender,
       authenticationToken: 'alice',
-      maxConcurrentUpstreamCalls: 4,
     });
     const bob = createLoaders({
       workdocs: sender,
       authenticationToken: 'bob',
-      maxConcurrentUpstreamCalls: 4,
     });
     const d1 = await alice.documents.load('doc');
     const d2 = await alice.documents.load('doc');
@@ -174,7 +171,6 @@ describe('createLoaders', () => {
     const loaders = createLoaders({
       workdocs: sender,
       authenticationToken: 't',
-      maxConcurrentUpstreamCalls: 2,
     });
     const ids = Array.from({ length: 100 }, (_, n) => `known-${String(n).padStart(58, '0')}`);
     const users = await loaders.users.loadMany(ids);
@@ -182,6 +178,5 @@ describe('createLoaders', () => {
     const userIds = calls.map((c) => (c.input as DescribeUsersCommandInput).UserIds ?? '');
     expect(userIds.length).toBe(4); // 65 characters per id → 30 per call
     for (const s of userIds) expect(s.length).toBeLessThanOrEqual(2000);
-    expect(loaders.semaphore.peak).toBeLessThanOrEqual(2);
   });
 });
