@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BlobStore } from './blobs.js';
@@ -485,9 +486,10 @@ export class RequestHandler {
       res.end();
       return;
     }
-    const stream = this.deps.blobs.read(v.blob);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    // pipeline (not pipe): a client that hangs up midway also closes the file.
+    await pipeline(this.deps.blobs.read(v.blob), res).catch((err: unknown) => {
+      this.deps.logger.debug({ err, requestId }, 'download interrupted');
+    });
   }
 
   private async upload(

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import {
@@ -14,7 +14,7 @@ import {
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
 import type { InitiateDocumentVersionUploadCommandOutput } from '@aws-sdk/client-workdocs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { activateVersion, sdkClient } from '../helpers/workdocs.js';
 import { useHarness } from './helpers.js';
 
@@ -367,4 +367,60 @@ describe('upload URLs', () => {
     );
     expect([403, 404]).toContain(raw.status);
   });
+});
+
+describe('download URLs', () => {
+  /** Descriptors of this process (the server runs in it) open on files in the blob directory. */
+  async function openBlobFiles(): Promise<number> {
+    const blobDir = path.join(h.dataDir, 'blobs');
+    let n = 0;
+    for (const fd of await readdir('/proc/self/fd')) {
+      const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+      if (target.startsWith(blobDir)) n++;
+    }
+    return n;
+  }
+
+  it.runIf(process.platform === 'linux')(
+    'a download the client abandons midway closes its file (no descriptor leak)',
+    async () => {
+      const size = 16 * 1024 * 1024;
+      const init = await initiate(size, 'application/octet-stream');
+      const { url, headers } = upload(init);
+      const put = await fetch(url, { method: 'PUT', headers, body: Buffer.alloc(size, 1) });
+      expect(put.status).toBe(200);
+      await activate(init);
+      const v = await h.client.send(
+        new GetDocumentVersionCommand({
+          AuthenticationToken: h.local.demoToken,
+          DocumentId: init.Metadata!.Id!,
+          VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
+          Fields: 'SOURCE',
+        }),
+      );
+      const download = v.Metadata!.Source!.ORIGINAL!;
+      for (let i = 0; i < 3; i++) {
+        // Read the first chunk, then hang up while the server still has megabytes to send.
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get(download, (res) => {
+            expect(res.statusCode).toBe(200);
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', (err: NodeJS.ErrnoException) => {
+            if (err.code === 'ECONNRESET') resolve();
+            else reject(err);
+          });
+        });
+      }
+      await vi.waitFor(
+        async () => {
+          expect(await openBlobFiles()).toBe(0);
+        },
+        { timeout: 5000, interval: 50 },
+      );
+    },
+  );
 });
