@@ -4,12 +4,21 @@
  */
 import { z } from 'zod';
 import { WorkDocsError } from './errors.js';
-import { exceptionStatus } from './model.js';
+import { exceptionStatus, model } from './model.js';
+
+/** An operation name of the model (a typo would otherwise silently never match). */
+const operationName = z.string().refine((name) => Object.hasOwn(model.operations, name), {
+  error: 'not an operation of the WorkDocs model',
+});
 
 export const faultRuleSchema = z.strictObject({
-  operation: z.string().min(1).optional(),
+  operation: operationName.optional(),
   error: z.strictObject({
-    code: z.string().min(1),
+    // Sent as the x-amzn-errortype header: visible ASCII only.
+    code: z
+      .string()
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters without spaces'),
     statusCode: z.number().int().min(400).max(599).optional(),
     message: z.string().optional(),
   }),
@@ -24,7 +33,7 @@ const asArray = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);
 export const faultRulesSchema = z.preprocess(asArray, z.array(faultRuleSchema));
 
 export const effectSchema = z.strictObject({
-  operation: z.string().min(1).optional(),
+  operation: operationName.optional(),
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   drop: z.boolean().optional(),
 });

@@ -139,6 +139,34 @@ describe('chaos faults', () => {
     const badEffect = await post('/_local/chaos/effects', { latencyMs: 'slow' });
     expect(badEffect.status).toBe(400);
   });
+
+  it('a rule for no operation of the model or with an error code unfit for a header is 400, and nothing is added', async () => {
+    const typo = await post('/_local/chaos/faults', {
+      operation: 'GetDocumnet',
+      error: { code: 'ServiceUnavailableException' },
+    });
+    expect(typo.status).toBe(400);
+    expect(((await typo.json()) as { issues: string[] }).issues.join(' ')).toContain(
+      'operation: not an operation of the WorkDocs model',
+    );
+    const badCode = await post('/_local/chaos/faults', {
+      operation: 'GetCurrentUser',
+      error: { code: 'Bad\nCode', statusCode: 400 },
+    });
+    expect(badCode.status).toBe(400);
+    expect(((await badCode.json()) as { issues: string[] }).issues.join(' ')).toContain(
+      'error.code',
+    );
+    const badEffect = await post('/_local/chaos/effects', { operation: 'Nope', latencyMs: 10 });
+    expect(badEffect.status).toBe(400);
+    expect(await (await fetch(`${h.local.endpoint}/_local/chaos/faults`)).json()).toEqual([]);
+    expect(await (await fetch(`${h.local.endpoint}/_local/chaos/effects`)).json()).toEqual([]);
+    // The operation is unaffected.
+    const me = await h.client.send(
+      new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }),
+    );
+    expect(me.User?.Id).toBe(h.local.demoUserId);
+  });
 });
 
 describe('chaos effects', () => {
