@@ -304,9 +304,11 @@ function validateValue(path: string, shapeName: string, value: unknown): unknown
   switch (shape.type) {
     case 'string': {
       if (typeof value !== 'string') throw invalid(`${path} must be a string`);
-      if (shape.min !== undefined && value.length < shape.min)
+      // Smithy lengths count Unicode characters (code points), not UTF-16 code units.
+      const length = Array.from(value).length;
+      if (shape.min !== undefined && length < shape.min)
         throw invalid(`${path} must be at least ${shape.min} characters long`);
-      if (shape.max !== undefined && value.length > shape.max)
+      if (shape.max !== undefined && length > shape.max)
         throw invalid(`${path} must be at most ${shape.max} characters long`);
       if (shape.enum && !shape.enum.includes(value))
         throw invalid(`${path} must be one of ${shape.enum.join(', ')}`);

@@ -650,6 +650,16 @@ describe('documents and the upload lifecycle', () => {
     ).rejects.toBeInstanceOf(EntityNotExistsException);
   });
 
+  it('name lengths count characters, as the model does, not UTF-16 units', async () => {
+    // 255 emoji are 255 characters (the model's maximum) but 510 UTF-16 code units.
+    const longest = '😀'.repeat(255);
+    const init = await initiate({ name: longest });
+    expect(init.Metadata!.LatestVersionMetadata!.Name).toBe(longest);
+    const tooLong: unknown = await initiate({ name: '😀'.repeat(256) }).catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(InvalidArgumentException);
+    expect((tooLong as Error).message).toContain('Name must be at most 255 characters');
+  });
+
   it('quotas: StorageLimitWillExceed for a declared size over the quota, StorageLimitExceeded when full', async () => {
     const bob = h.local.createUserWithToken('bob-quota', { storageBytes: 10 });
     const bobClientSend = (size?: number, name = uniqueName('q')) =>
