@@ -2,7 +2,7 @@
  * WorkDocs Local: a WorkDocs-compatible HTTP service (restJson1 + SigV4 + Authentication tokens,
  * SQLite metadata, bytes in files) that the official AWS SDK talks to unchanged.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -151,9 +151,22 @@ export async function startWorkDocsLocal(
   // Idle sockets (a client that stops sending mid-request) are closed after 11 minutes — longer
   // than the largest chaos latency (10 minutes).
   server.setTimeout(660_000);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // Malformed HTTP never reaches the handler: answer like Node would (431 for oversized headers),
+  // with a request id like every other response.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    socket.end(
+      `HTTP/1.1 ${status}\r\nx-amzn-requestid: ${randomUUID()}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -200,6 +200,31 @@ describe('SigV4', () => {
     expect(me.User!.Id).toBe(h.local.demoUserId);
   });
 
+  it('oversized headers get 431 (not a generic 400), with a request id like every response', async () => {
+    const net = await import('node:net');
+    const url = new URL(h.local.endpoint);
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(Number(url.port), url.hostname, () => {
+          socket.write(request);
+        });
+        let data = '';
+        socket.on('data', (d) => (data += d.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          resolve(data);
+        });
+      });
+    const huge = await raw(
+      `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+    );
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toMatch(/\r\nx-amzn-requestid: [0-9a-f-]{36}\r\n/i);
+    const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage).toMatch(/\r\nx-amzn-requestid: [0-9a-f-]{36}\r\n/i);
+  });
+
   it('ids that try to traverse paths are InvalidArgument', async () => {
     const err: unknown = await h.client
       .send(
