@@ -66,6 +66,7 @@ const gatewaySchema = z.object({
   WORKDOCS_MAX_SOCKETS: positiveInt.default(128),
   WORKDOCS_ALLOW_SERVICE_CREDENTIALS: bool.default(false),
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS: positiveInt.default(16),
+  GATEWAY_MAX_QUERY_COST: positiveInt.default(200_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -85,6 +86,8 @@ export interface GatewayConfig {
   allowServiceCredentials: boolean;
   /** The cap on concurrent upstream calls one GraphQL request makes. */
   maxConcurrentUpstreamCalls: number;
+  /** The largest estimated cost (field values) of one operation; see `gateway/cost.ts`. */
+  maxQueryCost: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -131,6 +134,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     maxSockets: e.WORKDOCS_MAX_SOCKETS,
     allowServiceCredentials: e.WORKDOCS_ALLOW_SERVICE_CREDENTIALS,
     maxConcurrentUpstreamCalls: e.GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS,
+    maxQueryCost: e.GATEWAY_MAX_QUERY_COST,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -48,6 +48,8 @@ Gateway
                                          with the gateway's own AWS credentials (default false: refused
                                          with UNAUTHENTICATED)
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS  cap on concurrent WorkDocs calls of one GraphQL request (default 16)
+  GATEWAY_MAX_QUERY_COST                 largest estimated size (field values) of one operation; nested lists
+                                         multiply (default 200000; larger → BAD_USER_INPUT, HTTP 400)
   LOG_LEVEL                              fatal | error | warn | info | debug | trace | silent (default info)
 
 Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)

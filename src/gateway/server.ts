@@ -37,6 +37,7 @@ import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { ErrorCode } from '../generated/graphql.js';
 import type { GatewayContext } from './context.js';
+import { checkCost } from './cost.js';
 import { ERROR_ROWS_BY_CODE, GatewayError, isWorkDocsExceptionName } from './errors.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
@@ -282,6 +283,24 @@ export async function createGatewayServer(
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        // Refuse operations whose nested lists multiply beyond GATEWAY_MAX_QUERY_COST (cost.ts).
+        requestDidStart: () =>
+          Promise.resolve({
+            didResolveOperation: ({ document, operation, request }) => {
+              if (operation) {
+                checkCost(
+                  schema,
+                  document,
+                  operation,
+                  request.variables ?? {},
+                  config.maxQueryCost,
+                );
+              }
+              return Promise.resolve();
+            },
+          }),
+      },
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({
