@@ -221,8 +221,7 @@ function fromString(memberName: string, shape: Shape, raw: string): unknown {
       throw invalid(`${memberName} must be true or false`);
     case 'timestamp': {
       const n = Number(raw);
-      if (Number.isFinite(n)) return new Date(n * 1000);
-      const d = new Date(raw);
+      const d = Number.isFinite(n) ? new Date(n * 1000) : new Date(raw);
       if (Number.isNaN(d.getTime())) throw invalid(`${memberName} must be a timestamp`);
       return d;
     }
@@ -330,12 +329,16 @@ function validateValue(path: string, shapeName: string, value: unknown): unknown
       if (typeof value !== 'boolean') throw invalid(`${path} must be a boolean`);
       return value;
     case 'timestamp': {
-      if (value instanceof Date) return value;
-      if (typeof value === 'number' && Number.isFinite(value)) return new Date(value * 1000);
-      if (typeof value === 'string') {
-        const d = new Date(value);
-        if (!Number.isNaN(d.getTime())) return d;
-      }
+      // Out-of-range epoch seconds make an Invalid Date: refused like any other bad timestamp.
+      const d =
+        value instanceof Date
+          ? value
+          : typeof value === 'number' && Number.isFinite(value)
+            ? new Date(value * 1000)
+            : typeof value === 'string'
+              ? new Date(value)
+              : undefined;
+      if (d !== undefined && !Number.isNaN(d.getTime())) return d;
       throw invalid(`${path} must be a timestamp (epoch seconds)`);
     }
     case 'structure': {

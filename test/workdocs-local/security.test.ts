@@ -152,7 +152,13 @@ describe('SigV4', () => {
   });
 
   it('signed requests with a broken JSON body or wrong member types are InvalidArgument', async () => {
-    const bodies = ['{not json', '[1,2]', '{"Name": 5, "ParentFolderId": "x"}'];
+    const bodies = [
+      '{not json',
+      '[1,2]',
+      '{"Name": 5, "ParentFolderId": "x"}',
+      // Epoch seconds beyond any representable date (was silently stored as no timestamp).
+      '{"Name": "n.txt", "ParentFolderId": "x", "ContentCreatedTimestamp": 1e20}',
+    ];
     for (const replacement of bodies) {
       const c = sdkClient(h.local);
       c.middlewareStack.add(
