@@ -379,8 +379,12 @@ export async function createGatewayServer(
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { errors: [{ message: err.message }] });
-        else res.end();
+        // BAD_REQUEST, as Apollo Server itself answers malformed requests.
+        if (!res.headersSent) {
+          sendJson(res, err.status, {
+            errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }],
+          });
+        } else res.end();
         return;
       }
       log.error({ err }, 'request failed');

@@ -297,6 +297,11 @@ describe('HTTP routes', () => {
       body: '{"query": ',
     });
     expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      errors: [
+        { message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+      ],
+    });
     expect((await post(stack.gatewayUrl, '{ __typename }', {})).status).toBe(200);
   });
 
@@ -310,6 +315,9 @@ describe('HTTP routes', () => {
       }),
     });
     expect(res.status).toBe(413);
+    const body = (await res.json()) as GraphQLBody;
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(body.errors?.[0]?.message).toContain('larger than');
   });
 });
 
