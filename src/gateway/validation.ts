@@ -15,7 +15,7 @@ import { InvalidArgumentError } from './errors.js';
 /** `ResourceIdType`, `DocumentVersionIdType`, … of the model: `[\w+-.@]+`, 1 to 128. */
 const ID_PATTERN = /^[\w+-.@]+$/;
 export const ID_MAX_LENGTH = 128;
-/** `ResourceNameType`: `[\u0020-\u202D\u202F-\uFFFF]+`, 1 to 255 (UTF-16 code units). */
+/** `ResourceNameType`: `[\u0020-\u202D\u202F-\uFFFF]+`, 1 to 255 characters (code points). */
 const NAME_PATTERN = /^[\u0020-\u202D\u202F-\uFFFF]+$/;
 export const NAME_MAX_LENGTH = 255;
 /** `DocumentContentType`: 1 to 128. */
@@ -25,11 +25,17 @@ export const TOKEN_MAX_LENGTH = 8199;
 
 type Maybe<T> = T | null | undefined;
 
+/** The model's (Smithy's) length of a string: its characters (code points), not UTF-16 units. */
+function characters(value: string): number {
+  return value.length - (value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+}
+
 function length(field: string, value: string, min: number, max: number): void {
-  if (value.length < min || value.length > max) {
+  const n = characters(value);
+  if (n < min || n > max) {
     throw new InvalidArgumentError(
       field,
-      `must be ${String(min)} to ${String(max)} characters long (got ${String(value.length)})`,
+      `must be ${String(min)} to ${String(max)} characters long (got ${String(n)})`,
     );
   }
 }

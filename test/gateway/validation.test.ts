@@ -47,6 +47,12 @@ describe('validators', () => {
     expect(fieldOf(() => optionalName('evil\u202Etxt.exe', 'input.name'))).toBe('input.name');
   });
 
+  test('lengths count characters (code points), as the model does, not UTF-16 units', () => {
+    expect(optionalName('😀'.repeat(255), 'n')).toBe('😀'.repeat(255));
+    expect(fieldOf(() => optionalName('😀'.repeat(256), 'input.name'))).toBe('input.name');
+    expect(optionalContentType('𝒙'.repeat(128), 'c')).toBe('𝒙'.repeat(128));
+  });
+
   test('content types: 1 to 128', () => {
     expect(optionalContentType('x'.repeat(128), 'c')).toHaveLength(128);
     expect(fieldOf(() => optionalContentType('', 'input.contentType'))).toBe('input.contentType');
@@ -155,6 +161,26 @@ describe('over HTTP: a broken constraint → InvalidArgumentError, and no upstre
       field,
     });
     expect(await stack.stats()).toEqual({});
+  });
+
+  test('a name of 255 emoji (510 UTF-16 units) is valid and reaches WorkDocs', async () => {
+    const name = '😀'.repeat(255);
+    const { body } = await stack.graphql(
+      `mutation($input: InitiateDocumentVersionUploadInput!) {
+        initiateDocumentVersionUpload(input: $input) {
+          __typename
+          ... on InitiateDocumentVersionUploadPayload { metadata { latestVersionMetadata { name } } }
+          ... on UserError { code message }
+        }
+      }`,
+      { input: { name, parentFolderId: stack.local.demoRootFolderId } },
+      stack.local.demoToken,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.initiateDocumentVersionUpload).toEqual({
+      __typename: 'InitiateDocumentVersionUploadPayload',
+      metadata: { latestVersionMetadata: { name } },
+    });
   });
 
   test('a Long that is not a number is refused by GraphQL itself (BAD_USER_INPUT)', async () => {
