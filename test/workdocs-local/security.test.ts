@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readlink } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -380,6 +381,38 @@ describe('upload URLs', () => {
     expect(await readdir(path.join(h.dataDir, 'tmp'))).toEqual([]);
     expect((await readdir(path.join(h.dataDir, 'blobs'))).sort()).toEqual(blobsBefore.sort());
     await expect(activate(init)).rejects.toBeInstanceOf(ProhibitedStateException);
+  });
+
+  it('concurrent PUTs to one version keep one blob; after activation the URL is refused (409)', async () => {
+    const size = 256 * 1024;
+    const init = await initiate(size, 'application/octet-stream');
+    const { url, headers } = upload(init);
+    const blobsBefore = (await readdir(path.join(h.dataDir, 'blobs'))).length;
+    const bodies = [1, 2, 3].map((n) => Buffer.alloc(size, n));
+    const puts = await Promise.all(
+      bodies.map((body) => fetch(url, { method: 'PUT', headers, body })),
+    );
+    expect(puts.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await readdir(path.join(h.dataDir, 'blobs'))).length).toBe(blobsBefore + 1);
+    await activate(init);
+    const version = () =>
+      h.client.send(
+        new GetDocumentVersionCommand({
+          AuthenticationToken: h.local.demoToken,
+          DocumentId: init.Metadata!.Id!,
+          VersionId: init.Metadata!.LatestVersionMetadata!.Id!,
+        }),
+      );
+    const signature = (await version()).Metadata!.Signature;
+    const hashes = bodies.map((b) => createHash('sha256').update(b).digest('hex'));
+    expect(hashes).toContain(signature);
+
+    const late = await fetch(url, { method: 'PUT', headers, body: Buffer.alloc(size, 9) });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain('InvalidObjectState');
+    expect((await version()).Metadata!.Signature).toBe(signature);
+    expect((await readdir(path.join(h.dataDir, 'blobs'))).length).toBe(blobsBefore + 1);
+    expect(await readdir(path.join(h.dataDir, 'tmp'))).toEqual([]);
   });
 
   it('names with path syntax are only metadata; blobs have server-generated names', async () => {
