@@ -62,7 +62,8 @@ const gatewaySchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   WORKDOCS_ENDPOINT: z.url().optional(),
   WORKDOCS_REGION: z.string().min(1).default('us-east-1'),
-  WORKDOCS_TIMEOUT_MS: positiveInt.default(10_000),
+  // A Node timer waits at most 2^31 - 1 ms; a larger value would fire at once (every call timing out).
+  WORKDOCS_TIMEOUT_MS: positiveInt.max(2_147_483_647).default(10_000),
   WORKDOCS_MAX_SOCKETS: positiveInt.default(128),
   WORKDOCS_ALLOW_SERVICE_CREDENTIALS: bool.default(false),
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS: positiveInt.default(16),

@@ -42,7 +42,7 @@ Gateway
                                          production: no Sandbox, no introspection, no stack traces
   WORKDOCS_ENDPOINT                      a WorkDocs-compatible URL; unset = start the embedded WorkDocs Local
   WORKDOCS_REGION                        AWS region of the SDK client (default us-east-1)
-  WORKDOCS_TIMEOUT_MS                    deadline of every WorkDocs call, retries included (default 10000)
+  WORKDOCS_TIMEOUT_MS                    deadline of every WorkDocs call, retries included (default 10000, at most 2147483647)
   WORKDOCS_MAX_SOCKETS                   keep-alive socket pool of the SDK client (default 128)
   WORKDOCS_ALLOW_SERVICE_CREDENTIALS     true = a request without \`Authorization: Bearer <token>\` is sent
                                          with the gateway's own AWS credentials (default false: refused
