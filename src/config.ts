@@ -12,6 +12,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** An http(s) URL (`localhost:4100` parses as a URL of scheme `localhost:` — refused). */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const positiveInt = z.coerce.number().int().positive();
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -32,7 +34,7 @@ const workdocsLocalSchema = z.object({
   WORKDOCS_LOCAL_CHAOS: bool.default(false),
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS: positiveInt.default(900),
   WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT: positiveInt.default(10_000),
-  WORKDOCS_LOCAL_PUBLIC_URL: z.url().optional(),
+  WORKDOCS_LOCAL_PUBLIC_URL: httpUrl.optional(),
   WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -60,7 +62,7 @@ const gatewaySchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  WORKDOCS_ENDPOINT: z.url().optional(),
+  WORKDOCS_ENDPOINT: httpUrl.optional(),
   WORKDOCS_REGION: z.string().min(1).default('us-east-1'),
   // A Node timer waits at most 2^31 - 1 ms; a larger value would fire at once (every call timing out).
   WORKDOCS_TIMEOUT_MS: positiveInt.max(2_147_483_647).default(10_000),

@@ -40,7 +40,7 @@ Gateway
   HOST                                   gateway listen address (default 127.0.0.1; 0.0.0.0 for all)
   NODE_ENV                               development | production | test (default development);
                                          production: no Sandbox, no introspection, no stack traces
-  WORKDOCS_ENDPOINT                      a WorkDocs-compatible URL; unset = start the embedded WorkDocs Local
+  WORKDOCS_ENDPOINT                      a WorkDocs-compatible http(s) URL; unset = start the embedded WorkDocs Local
   WORKDOCS_REGION                        AWS region of the SDK client (default us-east-1)
   WORKDOCS_TIMEOUT_MS                    deadline of every WorkDocs call, retries included (default 10000, at most 2147483647)
   WORKDOCS_MAX_SOCKETS                   keep-alive socket pool of the SDK client (default 128)
