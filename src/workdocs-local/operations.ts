@@ -387,6 +387,13 @@ const updateDocumentVersion: Handler = (input, ctx) => {
   if (v.blob === null) {
     throw prohibited(`No bytes have been uploaded for version ${v.id}`);
   }
+  // The version renames the document: the name may have been taken since it was initiated.
+  if (v.name !== doc.name && ctx.store.documentNameTaken(doc.parent_id, v.name)) {
+    throw new WorkDocsError(
+      'EntityAlreadyExistsException',
+      `A document with this name already exists in folder ${doc.parent_id}`,
+    );
+  }
   ctx.store.activateVersion(v.seq, doc.id, v.name, ctx.now);
   return {};
 };

@@ -11,6 +11,7 @@ import {
   GetDocumentPathCommand,
   GetFolderCommand,
   GetFolderPathCommand,
+  InitiateDocumentVersionUploadCommand,
   InvalidArgumentException,
   ProhibitedStateException,
   UnauthorizedOperationException,
@@ -18,7 +19,12 @@ import {
   UpdateFolderCommand,
 } from '@aws-sdk/client-workdocs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFolder, uploadDocument } from '../helpers/workdocs.js';
+import {
+  activateVersion,
+  createFolder,
+  putToUploadUrl,
+  uploadDocument,
+} from '../helpers/workdocs.js';
 import { useHarness } from './helpers.js';
 
 const h = useHarness();
@@ -121,6 +127,32 @@ describe('UpdateFolder / UpdateDocument', () => {
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidArgumentException);
+  });
+
+  it('activating a new version whose name another document took meanwhile is EntityAlreadyExists', async () => {
+    const f = await folder('clash');
+    const a = await doc('a.txt', f);
+    // A new version of a.txt that renames it to b.txt; b.txt is still free when it is initiated.
+    const init = await h.client.send(
+      new InitiateDocumentVersionUploadCommand({
+        AuthenticationToken: token,
+        Id: a,
+        Name: 'b.txt',
+        ContentType: 'text/plain',
+        DocumentSizeInBytes: 1,
+      }),
+    );
+    const put = await putToUploadUrl(
+      init.UploadMetadata!.UploadUrl!,
+      init.UploadMetadata!.SignedHeaders!,
+      'x',
+    );
+    expect(put.status).toBe(200);
+    await doc('b.txt', f);
+    await expect(
+      activateVersion(h.client, token, a, init.Metadata!.LatestVersionMetadata!.Id!),
+    ).rejects.toBeInstanceOf(EntityAlreadyExistsException);
+    expect((await contents(f)).documents).toEqual(['a.txt', 'b.txt']);
   });
 
   it('a RECYCLED folder refuses new documents and folders until restored', async () => {
