@@ -28,6 +28,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import {
   GraphQLError,
+  OperationTypeNode,
   parse,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -166,6 +167,27 @@ function makeFormatError(production: boolean, log: Logger) {
     const extensions: Record<string, unknown> = { ...formatted.extensions };
     const code = extensions.code;
     let message = formatted.message;
+    // Apollo Server's own refusals of a malformed request (e.g. a persisted-query hash that does
+    // not match its query) carry a 4xx status but no code, so Apollo labels them
+    // INTERNAL_SERVER_ERROR: they are the client's BAD_REQUEST, like Apollo's coded refusals.
+    const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions
+      ?.http?.status;
+    if (
+      code === 'INTERNAL_SERVER_ERROR' &&
+      !(original instanceof GatewayError) &&
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500
+    ) {
+      const { stacktrace } = extensions;
+      return {
+        ...formatted,
+        extensions: {
+          code: 'BAD_REQUEST',
+          ...(production || stacktrace === undefined ? {} : { stacktrace }),
+        },
+      };
+    }
     if (isErrorCode(code)) {
       const row = ERROR_ROWS_BY_CODE.get(code);
       extensions.requestId ??= null;
@@ -288,6 +310,15 @@ export async function createGatewayServer(
         requestDidStart: () =>
           Promise.resolve({
             didResolveOperation: ({ document, operation, request }) => {
+              if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+                // graphql-js 16 only notices at execution (an untyped error); v17 validates it.
+                throw new GraphQLError(
+                  'This subgraph has no subscriptions (no Subscription type).',
+                  {
+                    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+                  },
+                );
+              }
               if (operation) {
                 checkCost(
                   schema,

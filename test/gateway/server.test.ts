@@ -231,6 +231,32 @@ describe('production mode', () => {
   });
 });
 
+describe("malformed requests are the client's error, not INTERNAL_SERVER_ERROR", () => {
+  test('a persisted-query hash that does not match the query → 400 BAD_REQUEST, message kept in production', async () => {
+    const prod = await gatewayWith({ production: true });
+    const res = await fetch(prod.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ __typename }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } },
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as GraphQLBody;
+    expect(body.errors?.[0]?.message).toBe('provided sha does not match query');
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
+  });
+
+  test('a subscription (this subgraph has none) → 400 GRAPHQL_VALIDATION_FAILED, message kept in production', async () => {
+    const prod = await gatewayWith({ production: true });
+    const { status, body } = await post(prod.url, 'subscription { __typename }', {});
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.message).toMatch(/subscription/i);
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
 describe('HTTP routes', () => {
   test('GET /health → 200 JSON', async () => {
     const res = await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/health'));
