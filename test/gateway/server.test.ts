@@ -147,6 +147,37 @@ describe('upstream failures', () => {
     });
   });
 
+  test('retries: a write is sent once even when its response is lost or retryable; a read is tried 3 times', async () => {
+    const auth = stack.local.demoToken;
+    await stack.control('POST', '/_local/chaos/effects', {
+      operation: 'InitiateDocumentVersionUpload',
+      drop: true,
+    });
+    const lost = await stack.graphql(INITIATE, input(), auth);
+    expect(lost.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNREACHABLE');
+    await stack.control('DELETE', '/_local/chaos/effects');
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'ServiceUnavailableException' },
+      },
+    ]);
+    const busy = await stack.graphql(INITIATE, input(), auth);
+    expect(busy.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+    });
+    // Two refused initiations, each sent exactly once: no duplicate document can arise.
+    expect((await stack.stats()).InitiateDocumentVersionUpload).toBe(2);
+
+    await stack.control('POST', '/_local/chaos/faults', [
+      { operation: 'GetCurrentUser', error: { code: 'ServiceUnavailableException' } },
+    ]);
+    const read = await stack.graphql('{ me { id } }', {}, auth);
+    expect(read.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect((await stack.stats()).GetCurrentUser).toBe(3);
+  });
+
   test('a closed port → UPSTREAM_UNREACHABLE', async () => {
     const probe = http.createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
