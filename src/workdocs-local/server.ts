@@ -492,6 +492,19 @@ export class RequestHandler {
     });
   }
 
+  /** Bytes the document owner may still store (this version's current bytes not counted). */
+  private remainingQuota(documentId: string, versionId: string): number | undefined {
+    const store = this.deps.store;
+    const doc = store.getDocument(documentId);
+    const owner = doc ? store.getUser(doc.owner_id) : undefined;
+    if (owner?.storage_type !== 'QUOTA') return undefined;
+    const current = store.getVersion(documentId, versionId)?.blob_size ?? 0;
+    return Math.max(
+      0,
+      (owner.storage_allocated ?? 0) - (store.storageUtilized(owner.id) - current),
+    );
+  }
+
   private async upload(
     req: IncomingMessage,
     res: ServerResponse,
@@ -553,19 +566,13 @@ export class RequestHandler {
       );
       return;
     }
-    // Without a declared size, the owner's remaining quota bounds the body.
-    let quotaLimit: number | undefined;
-    if (v.declared_size === null) {
-      const doc = this.deps.store.getDocument(v.document_id);
-      const owner = doc ? this.deps.store.getUser(doc.owner_id) : undefined;
-      if (owner?.storage_type === 'QUOTA') {
-        const used = this.deps.store.storageUtilized(owner.id) - (v.blob_size ?? 0);
-        quotaLimit = Math.max(0, (owner.storage_allocated ?? 0) - used);
-        if (length !== undefined && length > quotaLimit) {
-          fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
-          return;
-        }
-      }
+    // The owner's remaining quota bounds the body, declared or not: uploads initiated side by side
+    // (each fitting the quota when initiated) must not pass it together.
+    const quotaLimit = this.remainingQuota(ids.documentId, ids.versionId);
+    const expected = v.declared_size ?? length;
+    if (quotaLimit !== undefined && expected !== undefined && expected > quotaLimit) {
+      fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
+      return;
     }
     let written;
     try {
@@ -590,6 +597,13 @@ export class RequestHandler {
         'IncompleteBody',
         `Received ${written.size} bytes; the declared size is ${v.declared_size}`,
       );
+      return;
+    }
+    // Checked again (synchronously with the commit below): other uploads may have landed meanwhile.
+    const left = this.remainingQuota(ids.documentId, ids.versionId);
+    if (left !== undefined && written.size > left) {
+      await this.deps.blobs.remove(written.name);
+      fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
       return;
     }
     const stored = this.deps.store.setVersionBlob(

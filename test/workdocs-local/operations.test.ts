@@ -712,6 +712,48 @@ describe('documents and the upload lifecycle', () => {
     });
   });
 
+  it('quotas hold for uploads initiated side by side: the PUT that would pass the quota is refused (413)', async () => {
+    const dan = h.local.createUserWithToken('dan-quota', { storageBytes: 10 });
+    const start = (size?: number) =>
+      client.send(
+        new InitiateDocumentVersionUploadCommand({
+          AuthenticationToken: dan.token,
+          ParentFolderId: dan.rootFolderId,
+          Name: uniqueName('side'),
+          ContentType: 'application/octet-stream',
+          DocumentSizeInBytes: size,
+        }),
+      );
+    const put = (init: Awaited<ReturnType<typeof start>>, bytes: number) =>
+      putToUploadUrl(
+        init.UploadMetadata!.UploadUrl!,
+        init.UploadMetadata!.SignedHeaders!,
+        Buffer.alloc(bytes, 1),
+      );
+    const used = async () =>
+      (await client.send(new GetCurrentUserCommand({ AuthenticationToken: dan.token }))).User!
+        .Storage!.StorageUtilizedInBytes;
+
+    // Declared sizes: each of 6 bytes fits the empty quota of 10 when initiated.
+    const a = await start(6);
+    const b = await start(6);
+    expect((await put(a, 6)).status).toBe(200);
+    const refused = await put(b, 6);
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toContain('EntityTooLarge');
+    expect(await used()).toBe(6);
+    await expect(
+      activateVersion(client, dan.token, b.Metadata!.Id!, b.Metadata!.LatestVersionMetadata!.Id!),
+    ).rejects.toBeInstanceOf(ProhibitedStateException);
+
+    // Undeclared sizes, sent at the same time: only one of them fits the remaining 4 bytes.
+    const c = await start();
+    const d = await start();
+    const statuses = (await Promise.all([put(c, 3), put(d, 3)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 413]);
+    expect(await used()).toBe(9);
+  });
+
   it("another user's folder and document are UnauthorizedOperation; the administrator reaches them", async () => {
     const carol = h.local.createUserWithToken('carol');
     const { documentId } = await uploadActive('mine', { name: 'demo-private.txt' });
