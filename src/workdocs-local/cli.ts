@@ -10,8 +10,8 @@
 import path from 'node:path';
 import { ConfigError, loadWorkDocsLocalConfig } from '../config.js';
 import { openDataDir, startWorkDocsLocal } from './index.js';
-import { newToken } from './store.js';
-import type { Store } from './store.js';
+import { newToken } from './storage/store.js';
+import type { Store } from './storage/store.js';
 
 const HELP = `Usage: workdocs-local [command]
 

@@ -11,11 +11,11 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { loadWorkDocsLocalConfig } from '../config.js';
 import type { WorkDocsLocalConfig } from '../config.js';
-import { BlobStore } from './blobs.js';
+import { BlobStore } from './storage/blobs.js';
 import { Chaos } from './chaos.js';
 import { RequestHandler } from './server.js';
-import { Store, newId, newToken } from './store.js';
-import type { UserRow } from './store.js';
+import { Store, newId, newToken } from './storage/store.js';
+import type { UserRow } from './storage/store.js';
 
 export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
   logger?: Logger;

@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { BlobStore } from './blobs.js';
-import { SizeLimitError } from './blobs.js';
+import type { BlobStore } from './storage/blobs.js';
+import { SizeLimitError } from './storage/blobs.js';
 import type { Chaos } from './chaos.js';
 import { effectsSchema, faultRulesSchema } from './chaos.js';
 import { WorkDocsError } from './errors.js';
@@ -21,11 +21,11 @@ import {
   toWire,
   validateInput,
 } from './model.js';
-import { handlers } from './operations.js';
-import type { OpContext } from './operations.js';
+import { handlers } from './operations/index.js';
+import type { OpContext } from './operations/context.js';
 import { verifySigV4 } from './sigv4.js';
 import type { Credentials } from './sigv4.js';
-import type { Store, UserRow } from './store.js';
+import type { Store, UserRow } from './storage/store.js';
 import {
   DOWNLOAD_PREFIX,
   UPLOAD_PREFIX,

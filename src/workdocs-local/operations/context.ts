@@ -1,0 +1,119 @@
+/**
+ * What every WorkDocs Local operation gets: the context of the call (OpContext), input helpers,
+ * paging and the small output helpers shared by several resources.
+ */
+import { invalidArgument } from '../errors.js';
+import type { Input } from '../model.js';
+import type { Store, UserRow } from '../storage/store.js';
+
+export interface OpContext {
+  store: Store;
+  /** The caller; undefined = the organization's administrator (SigV4 without a token). */
+  user: UserRow | undefined;
+  organizationId: string;
+  now: number;
+  urlBase: string;
+  urlKey: Buffer;
+  urlTtlSeconds: number;
+  folderChildLimit: number;
+  defaultStorageBytes: number | undefined;
+  /** Blobs to delete once the metadata change is committed. */
+  blobsToDelete: string[];
+}
+
+export type Handler = (input: Input, ctx: OpContext) => unknown;
+
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+export const RECYCLED_STATES = new Set(['RECYCLED', 'RECYCLING']);
+
+export function str(input: Input, name: string): string | undefined {
+  const v = input[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function num(input: Input, name: string): number | undefined {
+  const v = input[name];
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function date(input: Input, name: string): Date | undefined {
+  const v = input[name];
+  return v instanceof Date ? v : undefined;
+}
+
+export function fieldList(value: string | undefined): Set<string> {
+  return new Set(
+    (value ?? '')
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s) => s.length > 0),
+  );
+}
+
+export const d = (ms: number | null): Date | undefined => (ms === null ? undefined : new Date(ms));
+
+function decodeMarker(marker: string | undefined): number {
+  if (marker === undefined) return 0;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8'));
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'o' in parsed &&
+      typeof parsed.o === 'number' &&
+      Number.isSafeInteger(parsed.o) &&
+      parsed.o >= 0
+    ) {
+      return parsed.o;
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidArgument('Marker is not a marker this service issued');
+}
+
+export function page<T>(items: T[], input: Input): { items: T[]; marker: string | undefined } {
+  const offset = decodeMarker(str(input, 'Marker'));
+  const limit = num(input, 'Limit') ?? 100;
+  const slice = items.slice(offset, offset + limit);
+  const next = offset + limit < items.length ? offset + limit : undefined;
+  return {
+    items: slice,
+    marker:
+      next === undefined
+        ? undefined
+        : Buffer.from(JSON.stringify({ o: next })).toString('base64url'),
+  };
+}
+
+export function compare(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
+}
+
+export function resourceState(input: Input): string | undefined {
+  const state = str(input, 'ResourceState');
+  if (state !== undefined && state !== 'ACTIVE' && state !== 'RECYCLED') {
+    throw invalidArgument('ResourceState must be ACTIVE or RECYCLED');
+  }
+  return state;
+}
+
+/** Path components root first; `Limit` counts levels upwards from the resource (default 100). */
+export function pathOut(
+  ctx: OpContext,
+  chain: string[],
+  leaf: { id: string; name: string | null } | undefined,
+  input: Input,
+) {
+  const withNames = fieldList(str(input, 'Fields')).has('NAME');
+  const limit = num(input, 'Limit') ?? 100;
+  const components = chain.map((id) => {
+    const f = ctx.store.getFolder(id);
+    return { Id: id, Name: withNames ? (f?.name ?? undefined) : undefined };
+  });
+  if (leaf)
+    components.unshift({ Id: leaf.id, Name: withNames ? (leaf.name ?? undefined) : undefined });
+  return { Path: { Components: components.slice(0, limit).reverse() } };
+}
