@@ -1,10 +1,15 @@
 /**
- * The per-request context every resolver receives, built by `createContext` in `server.ts` for
- * each GraphQL request.
+ * The per-request context every resolver receives, and `createRequestContext`, which builds it for
+ * each GraphQL request: the caller's token, a `WorkDocsCaller` over the one process-wide SDK client,
+ * the request's DataLoaders and a child logger.
  */
+import type http from 'node:http';
+import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import type { Logger } from 'pino';
-import type { Loaders } from './loaders.js';
-import type { WorkDocsCaller } from './workdocs-client.js';
+import type { GatewayConfig } from '../config.js';
+import { bearerToken } from './auth.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import { WorkDocsCaller } from './workdocs-client.js';
 
 export interface GatewayContext {
   /** The caller's WorkDocs token from `Authorization: Bearer <token>`, if any. Secret: never log it. */
@@ -18,4 +23,34 @@ export interface GatewayContext {
   loaders: Loaders;
   /** A child logger of this request. */
   log: Logger;
+}
+
+/** The context of one GraphQL request; throws UNAUTHENTICATED for a malformed `Authorization`. */
+export function createRequestContext(
+  req: http.IncomingMessage,
+  deps: {
+    client: WorkDocsClient;
+    config: Pick<
+      GatewayConfig,
+      'allowServiceCredentials' | 'timeoutMs' | 'maxConcurrentUpstreamCalls'
+    >;
+    log: Logger;
+  },
+): GatewayContext {
+  const { client, config } = deps;
+  const authenticationToken = bearerToken(req.headers.authorization);
+  const log = deps.log.child({ reqId: req.headers['x-request-id'] ?? undefined });
+  const workdocs = new WorkDocsCaller(client, {
+    authenticationToken,
+    allowServiceCredentials: config.allowServiceCredentials,
+    timeoutMs: config.timeoutMs,
+    maxConcurrentCalls: config.maxConcurrentUpstreamCalls,
+    log,
+  });
+  return {
+    authenticationToken,
+    workdocs,
+    loaders: createLoaders({ workdocs, authenticationToken }),
+    log,
+  };
 }

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type * as GraphQLModule from 'graphql';
-import { loadTypeDefs } from './server.js';
+import { loadTypeDefs } from './schema.js';
 
 /**
  * graphql-js exactly as `@apollo/subgraph` loads it (CommonJS). Under Node both are the same

@@ -1,0 +1,14 @@
+/**
+ * CORS headers of the gateway's answers.
+ */
+import type http from 'node:http';
+
+export function corsHeaders(res: http.ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader(
+    'Access-Control-Allow-Headers',
+    'Authorization, Content-Type, Apollo-Require-Preflight, X-Apollo-Operation-Name, Apollo-Federation-Include-Trace',
+  );
+  res.setHeader('Access-Control-Max-Age', '600');
+}

@@ -1,0 +1,72 @@
+/**
+ * HTTP plumbing of the gateway's node:http server: reading a request body within
+ * `MAX_BODY_BYTES`, parsing JSON bodies, and writing JSON answers. `HttpError`s are the server's
+ * own refusals (400 invalid JSON, 413 body too large), answered with `extensions.code` BAD_REQUEST
+ * like Apollo's own.
+ */
+import type http from 'node:http';
+
+/** The largest request body accepted (bytes); larger → 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A refusal of the HTTP request itself, before GraphQL. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** `extensions.code` of the answer. */
+    readonly code = 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Answers an `HttpError` as a GraphQL-shaped error response. */
+export function sendHttpError(res: http.ServerResponse, err: HttpError): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendJson(res, err.status, {
+    errors: [{ message: err.message, extensions: { code: err.code } }],
+  });
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    // Past the limit, keep draining (so the client reads the 413 instead of a reset), up to 16×.
+    if (size <= MAX_BODY_BYTES) chunks.push(buf);
+    else if (size > 16 * MAX_BODY_BYTES) break;
+  }
+  if (size > MAX_BODY_BYTES) {
+    throw new HttpError(413, `Request body larger than ${String(MAX_BODY_BYTES)} bytes`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a JSON body when the content type says JSON; other bodies are left to Apollo's checks. */
+export async function parseBody(req: http.IncomingMessage): Promise<unknown> {
+  if (req.method !== 'POST') return undefined;
+  const text = await readBody(req);
+  const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+  if (!contentType.includes('json')) return text;
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON');
+  }
+}
