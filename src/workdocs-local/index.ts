@@ -11,9 +11,9 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { loadWorkDocsLocalConfig } from '../config.js';
 import type { WorkDocsLocalConfig } from '../config.js';
+import { Chaos } from './control/chaos.js';
+import { RequestHandler } from './http/handler.js';
 import { BlobStore } from './storage/blobs.js';
-import { Chaos } from './chaos.js';
-import { RequestHandler } from './server.js';
 import { Store, newId, newToken } from './storage/store.js';
 import type { UserRow } from './storage/store.js';
 

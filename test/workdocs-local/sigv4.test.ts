@@ -3,7 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { WorkDocsError } from '../../src/workdocs-local/errors.js';
-import { verifySigV4 } from '../../src/workdocs-local/sigv4.js';
+import { verifySigV4 } from '../../src/workdocs-local/http/sigv4.js';
 
 const keys = [
   { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },

@@ -2,7 +2,7 @@
 import { WorkDocsError, invalidArgument, prohibited } from '../errors.js';
 import { newVersionId } from '../storage/store.js';
 import type { DocumentRow, VersionRow } from '../storage/store.js';
-import { downloadUrl, uploadUrl } from '../urls.js';
+import { downloadUrl, uploadUrl } from '../transfers/urls.js';
 import {
   requireDocument,
   requireMovableInto,

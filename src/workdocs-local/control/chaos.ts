@@ -3,8 +3,8 @@
  * exception before they run; effects delay responses or drop them after the operation ran.
  */
 import { z } from 'zod';
-import { WorkDocsError } from './errors.js';
-import { exceptionStatus, model } from './model.js';
+import { WorkDocsError } from '../errors.js';
+import { exceptionStatus, model } from '../model.js';
 
 /** An operation name of the model (a typo would otherwise silently never match). */
 const operationName = z.string().refine((name) => Object.hasOwn(model.operations, name), {

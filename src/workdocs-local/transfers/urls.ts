@@ -66,11 +66,13 @@ export function verifyDownload(key: Buffer, c: DownloadClaims, signature: string
   return /^[0-9a-f]{64}$/.test(signature) && equalHex(downloadMac(key, c), signature);
 }
 
+export interface BlobIds {
+  documentId: string;
+  versionId: string;
+}
+
 /** Parses `/<prefix><doc>/<version>` into ids, or undefined. */
-export function parseBlobPath(
-  rawPath: string,
-  prefix: string,
-): { documentId: string; versionId: string } | undefined {
+export function parseBlobPath(rawPath: string, prefix: string): BlobIds | undefined {
   if (!rawPath.startsWith(prefix)) return undefined;
   const parts = rawPath.slice(prefix.length).split('/');
   if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;

@@ -4,7 +4,7 @@
  * canonical signed headers, SHA-256 payload hash), compared in constant time.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { WorkDocsError } from './errors.js';
+import { WorkDocsError } from '../errors.js';
 
 export interface Credentials {
   accessKeyId: string;

@@ -1,0 +1,205 @@
+/**
+ * The request handler of WorkDocs Local: routes the control plane (`/_local/...`), the signed
+ * upload/download URLs (`/_upload/...`, `/_download/...`) and the WorkDocs API, which it
+ * dispatches by the model (SigV4, `Authentication` token, input binding and validation).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONTROL_PREFIX, ControlPlane } from '../control/plane.js';
+import { WorkDocsError } from '../errors.js';
+import { bindInput, matchRoute, parseQuery, pathKnown, toWire, validateInput } from '../model.js';
+import { handlers } from '../operations/index.js';
+import type { OpContext } from '../operations/context.js';
+import type { UserRow } from '../storage/store.js';
+import { handleTransfer, isTransferPath } from '../transfers/routes.js';
+import type { ServerDeps } from './deps.js';
+import { HttpError, MAX_API_BODY, readBody, sendError, sendJson } from './respond.js';
+import { verifySigV4 } from './sigv4.js';
+
+export type { ServerDeps } from './deps.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class RequestHandler {
+  private readonly control: ControlPlane;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.control = new ControlPlane(deps.chaos);
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = randomUUID();
+    const started = process.hrtime.bigint();
+    res.setHeader('x-amzn-requestid', requestId);
+    res.on('finish', () => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      // The path only: query strings of upload/download URLs carry signatures.
+      this.deps.logger.debug(
+        {
+          requestId,
+          method: req.method,
+          path: q === -1 ? url : url.slice(0, q),
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    this.dispatch(req, res, requestId).catch((err: unknown) => {
+      this.deps.logger.error({ err, requestId }, 'unhandled error');
+      if (!res.headersSent) {
+        sendJson(
+          res,
+          500,
+          { Message: 'Internal error' },
+          { 'x-amzn-errortype': 'InternalFailure' },
+        );
+      } else {
+        res.destroy();
+      }
+    });
+  };
+
+  private async dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+  ): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
+    const method = req.method ?? 'GET';
+
+    if (rawPath.startsWith(CONTROL_PREFIX)) {
+      await this.control.handle(req, res, method, rawPath);
+      return;
+    }
+    if (isTransferPath(rawPath)) {
+      await handleTransfer(this.deps, req, res, rawPath, new URLSearchParams(rawQuery), requestId);
+      return;
+    }
+    await this.api(req, res, method, rawPath, rawQuery, requestId);
+  }
+
+  /** A WorkDocs API call, routed and bound by the model. */
+  private async api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    rawPath: string,
+    rawQuery: string,
+    requestId: string,
+  ): Promise<void> {
+    const match = matchRoute(method, rawPath);
+    if (!match) {
+      req.resume();
+      const known = pathKnown(rawPath);
+      sendJson(
+        res,
+        known ? 405 : 404,
+        {
+          Message: known
+            ? `Method ${method} is not allowed on ${rawPath}`
+            : `No WorkDocs operation matches ${method} ${rawPath}`,
+        },
+        { 'x-amzn-errortype': known ? 'MethodNotAllowed' : 'UnknownOperationException' },
+      );
+      return;
+    }
+    const operation = match.operation;
+    this.control.count(operation.name);
+    const log = this.deps.logger.child({ requestId, operation: operation.name });
+    let result: { status: number; body: unknown } | WorkDocsError;
+    const blobsToDelete: string[] = [];
+    try {
+      const body = await readBody(req, MAX_API_BODY);
+      verifySigV4(
+        { method, rawPath, rawQuery, headers: req.headers, body },
+        this.deps.keys,
+        this.deps.now(),
+      );
+      const injected = this.deps.chaos?.fault(operation.name);
+      if (injected) throw injected;
+      const handler = handlers[operation.name];
+      if (!handler) {
+        throw new WorkDocsError(
+          'NotImplemented',
+          `The operation ${operation.name} is not implemented by WorkDocs Local`,
+          {},
+          501,
+        );
+      }
+      const input = validateInput(
+        operation,
+        bindInput(operation, {
+          labels: match.labels,
+          query: parseQuery(rawQuery),
+          headers: req.headers,
+          body,
+        }),
+      );
+      const user = this.authenticate(input.AuthenticationToken);
+      const ctx: OpContext = {
+        store: this.deps.store,
+        user,
+        organizationId: this.deps.organizationId,
+        now: this.deps.now(),
+        urlBase: this.deps.urlBase(),
+        urlKey: this.deps.urlKey,
+        urlTtlSeconds: this.deps.urlTtlSeconds,
+        folderChildLimit: this.deps.folderChildLimit,
+        defaultStorageBytes: this.deps.defaultStorageBytes,
+        blobsToDelete,
+      };
+      const output = await handler(input, ctx);
+      result = { status: operation.http.responseCode ?? 200, body: toWire(output) };
+    } catch (err) {
+      if (err instanceof WorkDocsError) {
+        result = err;
+      } else if (err instanceof HttpError) {
+        // The rest of the body was not read: do not reuse the connection.
+        res.setHeader('connection', 'close');
+        req.resume();
+        result = new WorkDocsError(err.code, err.message, {}, err.status);
+      } else {
+        log.error({ err }, 'operation failed');
+        result = new WorkDocsError('ServiceUnavailableException', 'Internal error', {}, 500);
+      }
+    }
+    for (const blob of blobsToDelete) {
+      await this.deps.blobs.remove(blob).catch((err: unknown) => {
+        log.warn({ err }, 'could not delete blob');
+      });
+    }
+    const effect = this.deps.chaos?.effectFor(operation.name) ?? { latencyMs: 0, drop: false };
+    if (effect.latencyMs > 0) await sleep(effect.latencyMs);
+    if (effect.drop) {
+      log.debug('chaos: dropping the response');
+      req.socket.destroy();
+      return;
+    }
+    if (result instanceof WorkDocsError) {
+      log.debug({ code: result.code }, 'error response');
+      sendError(res, result);
+    } else if (result.status === 204) {
+      res.writeHead(204);
+      res.end();
+    } else {
+      sendJson(res, result.status, result.body ?? {});
+    }
+  }
+
+  private authenticate(token: unknown): UserRow | undefined {
+    if (token === undefined) return undefined;
+    const user = typeof token === 'string' ? this.deps.store.userForToken(token) : undefined;
+    if (user?.status !== 'ACTIVE') {
+      throw new WorkDocsError(
+        'UnauthorizedResourceAccessException',
+        'The Authentication token is not valid',
+      );
+    }
+    return user;
+  }
+}
