@@ -11,6 +11,7 @@ import {
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Chaos } from '../../src/workdocs-local/control/chaos.js';
 import { exceptionsOf, httpStatusOf } from '../helpers/model.js';
 import { startHarness, useHarness } from './helpers.js';
 
@@ -213,6 +214,77 @@ describe('chaos effects', () => {
       }),
     );
     expect(contents.Folders!.map((f) => f.Name)).toContain('dropped-but-created');
+  });
+});
+
+describe('chaos effects by probability and count, and what was injected', () => {
+  it('count limits an effect, probability 0 never fires, and injections are counted per operation', async () => {
+    const injections = `${h.local.endpoint}/_local/chaos/injections`;
+    expect((await fetch(injections, { method: 'DELETE' })).status).toBe(200);
+    await post('/_local/chaos/effects', [
+      { drop: true, operation: 'CreateFolder', count: 1 },
+      { latencyMs: 5000, operation: 'GetCurrentUser', probability: 0 },
+    ]);
+    await post('/_local/chaos/faults', {
+      operation: 'DescribeRootFolders',
+      error: { code: 'ServiceUnavailableException' },
+      count: 2,
+    });
+    const createFolder = (name: string) =>
+      h.client.send(
+        new CreateFolderCommand({
+          AuthenticationToken: h.local.demoToken,
+          ParentFolderId: h.local.demoRootFolderId,
+          Name: name,
+        }),
+      );
+    const dropped: unknown = await createFolder('counted-drop-1').catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(Error);
+    expect(dropped).not.toBeInstanceOf(WorkDocsServiceException);
+    // The count is used up: the effect is gone and the next call is answered.
+    expect((await createFolder('counted-drop-2')).Metadata?.Name).toBe('counted-drop-2');
+    expect(await (await fetch(`${h.local.endpoint}/_local/chaos/effects`)).json()).toEqual([
+      { latencyMs: 5000, operation: 'GetCurrentUser', probability: 0 },
+    ]);
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) {
+      await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: h.local.demoToken }));
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
+    for (let i = 0; i < 3; i++) {
+      await h.client
+        .send(new DescribeRootFoldersCommand({ AuthenticationToken: h.local.demoToken }))
+        .catch(() => undefined);
+    }
+    expect(await (await fetch(injections)).json()).toEqual({
+      faults: { DescribeRootFolders: { ServiceUnavailableException: 2 } },
+      delayed: {},
+      dropped: { CreateFolder: 1 },
+    });
+    expect(await (await fetch(injections, { method: 'DELETE' })).json()).toEqual({
+      faults: {},
+      delayed: {},
+      dropped: {},
+    });
+  });
+
+  it('an effect with a probability applies to that share of the calls', () => {
+    const rolls = [0.05, 0.5, 0.09, 0.95];
+    const chaos = new Chaos(() => rolls.shift() ?? 1);
+    chaos.setEffects([{ latencyMs: 100, probability: 0.1 }]);
+    const delays = [1, 2, 3, 4].map(() => chaos.effectFor('GetDocument').latencyMs);
+    expect(delays).toEqual([100, 0, 100, 0]);
+    expect(chaos.injections()).toEqual({ faults: {}, delayed: { GetDocument: 2 }, dropped: {} });
+  });
+
+  it('probability and count of an effect are validated', async () => {
+    for (const bad of [
+      { drop: true, probability: 1.5 },
+      { drop: true, count: 0 },
+    ]) {
+      const res = await post('/_local/chaos/effects', bad);
+      expect(res.status).toBe(400);
+    }
   });
 });
 

@@ -36,14 +36,31 @@ export const effectSchema = z.strictObject({
   operation: operationName.optional(),
   latencyMs: z.number().int().min(0).max(600_000).optional(),
   drop: z.boolean().optional(),
+  /** Share of the matching calls it applies to (default: all). */
+  probability: z.number().min(0).max(1).optional(),
+  /** How many calls it applies to before it is removed (default: until removed). */
+  count: z.number().int().positive().optional(),
 });
 export type Effect = z.output<typeof effectSchema>;
 /** One effect or an array of effects. */
 export const effectsSchema = z.preprocess(asArray, z.array(effectSchema));
 
+/** What the chaos API injected since start (or the last reset), per operation. */
+export interface Injections {
+  /** operation → exception code → calls answered with it. */
+  faults: Record<string, Record<string, number>>;
+  /** operation → calls whose response was delayed. */
+  delayed: Record<string, number>;
+  /** operation → calls whose response was dropped. */
+  dropped: Record<string, number>;
+}
+
+const noInjections = (): Injections => ({ faults: {}, delayed: {}, dropped: {} });
+
 export class Chaos {
   private faults: FaultRule[] = [];
   private effects: Effect[] = [];
+  private injected: Injections = noInjections();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -80,6 +97,8 @@ export class Chaos {
         if (rule.count <= 0) this.faults.splice(i, 1);
       }
       const code = rule.error.code;
+      const byCode = (this.injected.faults[operation] ??= {});
+      byCode[code] = (byCode[code] ?? 0) + 1;
       const status = rule.error.statusCode ?? exceptionStatus(code) ?? 500;
       const members: Record<string, unknown> =
         code === 'EntityNotExistsException' ? { EntityIds: [] } : {};
@@ -93,15 +112,39 @@ export class Chaos {
     return undefined;
   }
 
-  /** The combined effect for this operation: the largest latency, and drop if any says so. */
+  /**
+   * The combined effect for this call: the largest latency, and drop if any says so, of the
+   * effects that match the operation and fire (by probability; counted down and removed at 0).
+   */
   effectFor(operation: string): { latencyMs: number; drop: boolean } {
     let latencyMs = 0;
     let drop = false;
-    for (const e of this.effects) {
+    for (let i = 0; i < this.effects.length; i++) {
+      const e = this.effects[i];
+      if (!e) continue;
       if (e.operation !== undefined && e.operation !== operation) continue;
+      if (e.probability !== undefined && e.probability < 1 && this.random() >= e.probability) {
+        continue;
+      }
+      if (e.count !== undefined) {
+        e.count -= 1;
+        if (e.count <= 0) this.effects.splice(i--, 1);
+      }
       latencyMs = Math.max(latencyMs, e.latencyMs ?? 0);
       drop ||= e.drop === true;
     }
+    if (latencyMs > 0)
+      this.injected.delayed[operation] = (this.injected.delayed[operation] ?? 0) + 1;
+    if (drop) this.injected.dropped[operation] = (this.injected.dropped[operation] ?? 0) + 1;
     return { latencyMs, drop };
+  }
+
+  /** What was injected since start or the last `clearInjections`. */
+  injections(): Injections {
+    return structuredClone(this.injected);
+  }
+
+  clearInjections(): void {
+    this.injected = noInjections();
   }
 }

@@ -120,6 +120,19 @@ export class ControlPlane {
         } else notFound();
         return;
       }
+      case '/_local/chaos/injections': {
+        if (!chaos) {
+          notFound();
+          return;
+        }
+        if (method === 'GET') {
+          sendJson(res, 200, chaos.injections());
+        } else if (method === 'DELETE') {
+          chaos.clearInjections();
+          sendJson(res, 200, chaos.injections());
+        } else notFound();
+        return;
+      }
       default:
         notFound();
     }
