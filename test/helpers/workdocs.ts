@@ -22,6 +22,7 @@ import type { UpdateDocumentVersionCommandOutput } from '@aws-sdk/client-workdoc
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { startWorkDocsLocal } from '../../src/workdocs-local/index.js';
+import { checkResponsesAgainstModel } from './model-shape.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 
 /**
@@ -42,17 +43,23 @@ export function startTestWorkDocsLocal(
   });
 }
 
-/** An SDK client for WorkDocs Local, by default with its administrator key pair; no retries. */
+/**
+ * An SDK client for WorkDocs Local, by default with its administrator key pair; no retries. It
+ * checks every response against the WorkDocs model (`checkResponsesAgainstModel`): a response
+ * that does not fit its output or exception shape makes the call reject.
+ */
 export function sdkClient(
   local: WorkDocsLocal,
   credentials = { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
 ): WorkDocsClient {
-  return new WorkDocsClient({
+  const client = new WorkDocsClient({
     endpoint: local.endpoint,
     region: local.region,
     credentials,
     maxAttempts: 1,
   });
+  checkResponsesAgainstModel(client);
+  return client;
 }
 
 /**
