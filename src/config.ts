@@ -70,6 +70,10 @@ const gatewaySchema = z.object({
   WORKDOCS_ALLOW_SERVICE_CREDENTIALS: bool.default(false),
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS: positiveInt.default(16),
   GATEWAY_MAX_QUERY_COST: positiveInt.default(200_000),
+  GATEWAY_MAX_ALIASES: positiveInt.default(15),
+  GATEWAY_MAX_DEPTH: positiveInt.default(12),
+  GATEWAY_MAX_TOKENS: positiveInt.default(2000),
+  GATEWAY_MAX_DIRECTIVES: positiveInt.default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -91,6 +95,14 @@ export interface GatewayConfig {
   maxConcurrentUpstreamCalls: number;
   /** The largest estimated cost (field values) of one operation; see `gateway/cost.ts`. */
   maxQueryCost: number;
+  /** The most aliases of one operation (graphql-armor). */
+  maxAliases: number;
+  /** The deepest nesting of fields of one operation, fragments flattened (graphql-armor). */
+  maxDepth: number;
+  /** The most tokens of one GraphQL document (graphql-armor). */
+  maxTokens: number;
+  /** The most directives of one operation (graphql-armor). */
+  maxDirectives: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -138,6 +150,10 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     allowServiceCredentials: e.WORKDOCS_ALLOW_SERVICE_CREDENTIALS,
     maxConcurrentUpstreamCalls: e.GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS,
     maxQueryCost: e.GATEWAY_MAX_QUERY_COST,
+    maxAliases: e.GATEWAY_MAX_ALIASES,
+    maxDepth: e.GATEWAY_MAX_DEPTH,
+    maxTokens: e.GATEWAY_MAX_TOKENS,
+    maxDirectives: e.GATEWAY_MAX_DIRECTIVES,
     logLevel: e.LOG_LEVEL,
   };
 }

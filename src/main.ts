@@ -50,6 +50,10 @@ Gateway
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS  cap on concurrent WorkDocs calls of one GraphQL request (default 16)
   GATEWAY_MAX_QUERY_COST                 largest estimated size (field values) of one operation; nested lists
                                          multiply (default 200000; larger → BAD_USER_INPUT, HTTP 400)
+  GATEWAY_MAX_ALIASES                    most aliases in one operation (default 15; more → GRAPHQL_VALIDATION_FAILED, 400)
+  GATEWAY_MAX_DEPTH                      deepest nesting of fields, fragments flattened (default 12; deeper → 400)
+  GATEWAY_MAX_TOKENS                     most tokens in one GraphQL document (default 2000; more → GRAPHQL_PARSE_FAILED, 400)
+  GATEWAY_MAX_DIRECTIVES                 most directives in one operation (default 50; more → GRAPHQL_VALIDATION_FAILED, 400)
   LOG_LEVEL                              fatal | error | warn | info | debug | trace | silent (default info)
 
 Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)

@@ -16,7 +16,15 @@
  * Both branches of an inline fragment or union count (an upper bound). Introspection fields
  * (`__schema`, `__type`) count 1: the schema bounds them. The walk stops as soon as the limit is
  * passed, so estimating a huge operation is cheap.
+ *
+ * Variables count as graphql-js coerces them for execution (`getVariableValues`: defaults
+ * applied), so `query($n: Int = 999)` is estimated with 999 like `{"n": 999}`.
+ *
+ * The estimate bounds the response's size before execution; what an operation costs upstream is
+ * bounded where the calls are made (the per-request budget of `WorkDocsCaller`), and the shape of
+ * an operation (depth, aliases, tokens, directives) by graphql-armor (`limits.ts`).
  */
+import { createRequire } from 'node:module';
 import { GraphQLError, Kind, OperationTypeNode } from 'graphql';
 import type {
   DocumentNode,
@@ -26,6 +34,31 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
+
+/**
+ * graphql-js as Apollo Server and @apollo/subgraph load it (its CommonJS build). graphql ships a
+ * CommonJS and an ES module build; where both get loaded (vitest loads our sources as ES modules)
+ * graphql-js refuses a schema of the other copy, so the coercion uses the schema's own copy.
+ */
+const graphqlOfSchema = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/**
+ * The operation's variables as execution will see them (`getVariableValues`: coerced, defaults
+ * applied); undefined when they do not coerce (execution then refuses them, without any call).
+ */
+export function coercedVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, unknown> | undefined {
+  const result = graphqlOfSchema.getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    raw,
+    { maxErrors: 1 },
+  );
+  return result.coerced;
+}
 
 /** The assumed length of a list whose length no argument tells. */
 export const DEFAULT_LIST_SIZE = 10;
@@ -140,14 +173,19 @@ export function estimateCost(
   return total;
 }
 
-/** Throws the BAD_USER_INPUT error (HTTP 400) when the operation's estimated cost is above `limit`. */
+/**
+ * Throws the BAD_USER_INPUT error (HTTP 400) when the operation's estimated cost is above `limit`;
+ * `rawVariables` are the request's, coerced here as execution will.
+ */
 export function checkCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>>,
+  rawVariables: Readonly<Record<string, unknown>>,
   limit: number,
 ): void {
+  const variables = coercedVariables(schema, operation, rawVariables);
+  if (variables === undefined) return;
   const cost = estimateCost(schema, document, operation, variables, limit);
   if (cost <= limit) return;
   throw new GraphQLError(

@@ -30,7 +30,7 @@ import { corsHeaders } from './cors.js';
 import { makeFormatError } from './format-error.js';
 import { HttpError, parseBody, sendHttpError, sendJson } from './http.js';
 import { landingPagePlugin, type SandboxInitialState } from './landing-page.js';
-import { limitsPlugin } from './limits.js';
+import { limitsPlugin, operationShapeLimits } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
 import { createWorkDocsClient, type WorkDocsCredentials } from './workdocs-client.js';
 
@@ -71,6 +71,8 @@ export async function createGatewayServer(
   });
   const schema = buildGatewaySchema();
 
+  const shapeLimits = operationShapeLimits(config);
+
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -80,7 +82,10 @@ export async function createGatewayServer(
     logger: log,
     // The owner of the process (main.ts) handles SIGINT/SIGTERM and calls close().
     stopOnTerminationSignals: false,
+    validationRules: shapeLimits.validationRules,
+    parseOptions: shapeLimits.parseOptions,
     plugins: [
+      ...shapeLimits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       limitsPlugin(schema, config),
       landingPagePlugin(config.production, options.sandbox),

@@ -7,11 +7,11 @@ import { getIntrospectionQuery } from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { useStack, type GraphQLResponse } from '../helpers/stack.js';
 
-/** `depth` levels of `contents(first)` → folder node → `parentFolder` → `contents` … */
+/** `depth` levels of `contents(first)` → folder node → `contents` … (3 levels of depth each) */
 function nestedContents(depth: number, first: string): string {
   let inner = 'id';
   for (let i = 0; i < depth; i++) {
-    inner = `contents(first: ${first}) { edges { node { ... on FolderMetadata { id parentFolder { ${inner} } } } } }`;
+    inner = `contents(first: ${first}) { edges { node { ... on FolderMetadata { id ${inner} } } } }`;
   }
   return inner;
 }
@@ -55,6 +55,26 @@ describe('default limit', () => {
     expect(small.body.data?.folder).toEqual({ contents: { edges: [] } });
   });
 
+  test('a default value counts like the same value sent: `$n: Int = 999` → refused, no call', async () => {
+    const query = `query ($n: Int = 999) { rootFolders { ${nestedContents(2, '$n')} } }`;
+    expectRefused(await stack.graphql(query, {}, stack.local.demoToken));
+    expectRefused(await stack.graphql(query, { n: 999 }, stack.local.demoToken));
+    expect(await stack.stats()).toEqual({});
+    // An explicit small value overrides the default and runs.
+    const small = await stack.graphql(query, { n: 5 }, stack.local.demoToken);
+    expect(small.body.errors).toBeUndefined();
+    expect(small.status).toBe(200);
+  });
+
+  test('variables that do not coerce are refused by execution, without any call', async () => {
+    const query = `query ($n: Int = 999) { rootFolders { ${nestedContents(1, '$n')} } }`;
+    const res = await stack.graphql(query, { n: 'many' }, stack.local.demoToken);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0]?.message).toMatch(/^Variable "\$n" got invalid value "many"/);
+    expect(await stack.stats()).toEqual({});
+  });
+
   test('a fragment that doubles itself 40 levels deep → refused (and estimating it is quick)', async () => {
     const fragments = Array.from(
       { length: 40 },
@@ -65,12 +85,7 @@ describe('default limit', () => {
       {},
       stack.local.demoToken,
     );
-    // GraphQL validation may already refuse the fragments' overlapping fields; either way no 500
-    // and no call.
-    expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.extensions?.code).toMatch(
-      /^(BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED)$/,
-    );
+    expectRefused(res);
     expect(await stack.stats()).toEqual({});
   });
 
@@ -111,5 +126,25 @@ describe('GATEWAY_MAX_QUERY_COST', () => {
     const ok = await stack.graphql(query, { ids: ids.slice(0, 5) }, stack.local.demoToken);
     expect(ok.body.errors).toBeUndefined();
     expect(ok.body.data?.users).toEqual([null, null, null, null, null]);
+    expect(await stack.stats()).toEqual({ DescribeUsers: 1 });
+  });
+
+  test('an _entities list given as a default counts like the same list sent', async () => {
+    const reps = Array.from(
+      { length: 20 },
+      (_, i) => `{ __typename: "User", id: "u${String(i)}" }`,
+    );
+    const query = `query ($r: [_Any!]! = [${reps.join(', ')}]) {
+      _entities(representations: $r) { ... on User { id username } }
+    }`;
+    expectRefused(await stack.graphql(query, {}, stack.local.demoToken));
+    const sent =
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id username } } }';
+    const list = Array.from({ length: 20 }, (_, i) => ({
+      __typename: 'User',
+      id: `u${String(i)}`,
+    }));
+    expectRefused(await stack.graphql(sent, { r: list }, stack.local.demoToken));
+    expect(await stack.stats()).toEqual({});
   });
 });
