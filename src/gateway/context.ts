@@ -35,6 +35,8 @@ export function createRequestContext(
       'allowServiceCredentials' | 'timeoutMs' | 'maxConcurrentUpstreamCalls'
     >;
     log: Logger;
+    /** false = loaders without batching or caching (benchmark only; see `GatewayServerOptions`). */
+    dataLoader?: boolean | undefined;
   },
 ): GatewayContext {
   const { client, config } = deps;
@@ -50,7 +52,11 @@ export function createRequestContext(
   return {
     authenticationToken,
     workdocs,
-    loaders: createLoaders({ workdocs, authenticationToken }),
+    loaders: createLoaders({
+      workdocs,
+      authenticationToken,
+      batchAndCache: deps.dataLoader ?? true,
+    }),
     log,
   };
 }

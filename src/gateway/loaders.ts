@@ -135,6 +135,11 @@ export interface CreateLoadersOptions {
   workdocs: ReadSender;
   /** The caller's WorkDocs token (forwarded as `AuthenticationToken`), if any. */
   authenticationToken: string | undefined;
+  /**
+   * false = no batching and no caching: every load is its own call (default true). Only for
+   * `npm run bench`, which reports the upstream calls per query with DataLoader on and off.
+   */
+  batchAndCache?: boolean;
 }
 
 /** Whether `err` is WorkDocs' "does not exist", in the gateway's normalized form or the SDK's. */
@@ -156,6 +161,10 @@ const immediate = (fn: () => void): void => {
 export function createLoaders(options: CreateLoadersOptions): Loaders {
   const { workdocs, authenticationToken } = options;
   const AuthenticationToken = authenticationToken;
+  const on = options.batchAndCache ?? true;
+  /** DataLoader options: as given, or (benchmark only) no batching and no cache. */
+  const opts = <T extends object>(o: T): T & { batch?: false; cache?: false } =>
+    on ? o : { ...o, batch: false, cache: false };
 
   /** Settles every key independently: one failure does not fail the other keys of the batch. */
   const settleEach = async <K, V>(
@@ -220,23 +229,29 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
       for (const m of maps) for (const [k, v] of m) byId.set(k, v);
       return ids.map((id) => byId.get(id) ?? null);
     },
-    { batchScheduleFn: immediate, maxBatchSize: 10_000 },
+    opts({ batchScheduleFn: immediate, maxBatchSize: 10_000 }),
   );
 
-  const documents = new DataLoader<string, DocumentMetadata>((ids) =>
-    settleEach(ids, async (DocumentId) => {
-      const out = await workdocs.send(new GetDocumentCommand({ AuthenticationToken, DocumentId }));
-      if (!out.Metadata) throw new Error(`GetDocument returned no metadata for ${DocumentId}`);
-      return out.Metadata;
-    }),
+  const documents = new DataLoader<string, DocumentMetadata>(
+    (ids) =>
+      settleEach(ids, async (DocumentId) => {
+        const out = await workdocs.send(
+          new GetDocumentCommand({ AuthenticationToken, DocumentId }),
+        );
+        if (!out.Metadata) throw new Error(`GetDocument returned no metadata for ${DocumentId}`);
+        return out.Metadata;
+      }),
+    opts({}),
   );
 
-  const folders = new DataLoader<string, FolderMetadata>((ids) =>
-    settleEach(ids, async (FolderId) => {
-      const out = await workdocs.send(new GetFolderCommand({ AuthenticationToken, FolderId }));
-      if (!out.Metadata) throw new Error(`GetFolder returned no metadata for ${FolderId}`);
-      return out.Metadata;
-    }),
+  const folders = new DataLoader<string, FolderMetadata>(
+    (ids) =>
+      settleEach(ids, async (FolderId) => {
+        const out = await workdocs.send(new GetFolderCommand({ AuthenticationToken, FolderId }));
+        if (!out.Metadata) throw new Error(`GetFolder returned no metadata for ${FolderId}`);
+        return out.Metadata;
+      }),
+    opts({}),
   );
 
   const documentVersion = new DataLoader<DocumentVersionKey, DocumentVersionMetadata, string>(
@@ -254,34 +269,39 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
           throw new Error(`GetDocumentVersion returned no metadata for ${versionId}`);
         return out.Metadata;
       }),
-    { cacheKeyFn: (k) => `${k.documentId}\u0000${k.versionId}\u0000${k.withSource ? 'S' : ''}` },
+    opts({
+      cacheKeyFn: (k: DocumentVersionKey) =>
+        `${k.documentId}\u0000${k.versionId}\u0000${k.withSource ? 'S' : ''}`,
+    }),
   );
 
-  const documentVersions = new DataLoader<string, DocumentVersionMetadata[]>((ids) =>
-    Promise.all(
-      ids.map(async (DocumentId) => {
-        try {
-          const all: DocumentVersionMetadata[] = [];
-          let Marker: string | undefined;
-          do {
-            const out = await workdocs.send(
-              new DescribeDocumentVersionsCommand({
-                AuthenticationToken,
-                DocumentId,
-                Include: 'INITIALIZED',
-                Limit: PAGE_LIMIT,
-                Marker,
-              }),
-            );
-            all.push(...(out.DocumentVersions ?? []));
-            Marker = out.Marker;
-          } while (Marker);
-          return all;
-        } catch (err) {
-          return err instanceof Error ? err : new Error(String(err));
-        }
-      }),
-    ),
+  const documentVersions = new DataLoader<string, DocumentVersionMetadata[]>(
+    (ids) =>
+      Promise.all(
+        ids.map(async (DocumentId) => {
+          try {
+            const all: DocumentVersionMetadata[] = [];
+            let Marker: string | undefined;
+            do {
+              const out = await workdocs.send(
+                new DescribeDocumentVersionsCommand({
+                  AuthenticationToken,
+                  DocumentId,
+                  Include: 'INITIALIZED',
+                  Limit: PAGE_LIMIT,
+                  Marker,
+                }),
+              );
+              all.push(...(out.DocumentVersions ?? []));
+              Marker = out.Marker;
+            } while (Marker);
+            return all;
+          } catch (err) {
+            return err instanceof Error ? err : new Error(String(err));
+          }
+        }),
+      ),
+    opts({}),
   );
 
   const primeDocument = (doc: DocumentMetadata): void => {
@@ -321,6 +341,7 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
 
   let me: Promise<User> | undefined;
   const currentUser: Loaders['currentUser'] = () => {
+    if (!on) me = undefined;
     me ??= workdocs.send(new GetCurrentUserCommand({ AuthenticationToken })).then((out) => {
       if (!out.User) throw new Error('GetCurrentUser returned no user');
       if (out.User.Id) users.prime(out.User.Id, out.User);

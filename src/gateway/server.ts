@@ -48,6 +48,11 @@ export interface GatewayServerOptions {
    * headers — `main.ts` fills in the demo token when it runs the embedded WorkDocs Local.
    */
   sandbox?: SandboxInitialState | undefined;
+  /**
+   * false = the request's loaders neither batch nor cache (default true). Only for `npm run bench`
+   * (upstream calls per query with DataLoader on and off); no environment variable sets it.
+   */
+  dataLoader?: boolean | undefined;
 }
 
 export interface GatewayServer {
@@ -125,7 +130,10 @@ export async function createGatewayServer(
         search: url.search,
         body,
       },
-      context: () => Promise.resolve(createRequestContext(req, { client, config, log })),
+      context: () =>
+        Promise.resolve(
+          createRequestContext(req, { client, config, log, dataLoader: options.dataLoader }),
+        ),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

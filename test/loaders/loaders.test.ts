@@ -131,6 +131,35 @@ describe('createLoaders', () => {
     expect((calls[0]!.input as DescribeUsersCommandInput).Limit).toBe(3);
   });
 
+  it('with batchAndCache: false (the benchmark switch for DataLoader off) makes one call per load', async () => {
+    const { sender, calls } = fakeWorkDocs();
+    const loaders = createLoaders({
+      workdocs: sender,
+      authenticationToken: 't',
+      batchAndCache: false,
+    });
+    const users = await Promise.all([
+      loaders.users.load('known-a'),
+      loaders.users.load('known-b'),
+      loaders.users.load('known-a'),
+    ]);
+    expect(users.map((u) => u?.Id)).toEqual(['known-a', 'known-b', 'known-a']);
+    await loaders.documents.load('d1');
+    await loaders.documents.load('d1');
+    expect(calls.map((c) => c.op)).toEqual([
+      'DescribeUsersCommand',
+      'DescribeUsersCommand',
+      'DescribeUsersCommand',
+      'GetDocumentCommand',
+      'GetDocumentCommand',
+    ]);
+    expect(calls.map((c) => (c.input as DescribeUsersCommandInput).UserIds).slice(0, 3)).toEqual([
+      'known-a',
+      'known-b',
+      'known-a',
+    ]);
+  });
+
   it('answers null, without a call, for an id that cannot name a user (a comma would split userIds)', async () => {
     const { sender, calls } = fakeWorkDocs();
     const loaders = createLoaders({

@@ -1,0 +1,150 @@
+/**
+ * Child processes of the benchmark: pinned to a core with `taskset` (when there are two cores and
+ * taskset exists), their port read from stdout, their peak RSS read from /proc, stopped by PID.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether processes are pinned: the process under test on core 0, everything else on core 1. */
+export const PINNED = os.availableParallelism() >= 2 && hasTaskset();
+export const CORE_UNDER_TEST = 0;
+export const CORE_OTHERS = 1;
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** What the ready pattern captured (a port or URL): its first group. */
+  ready: string;
+  /** The whole match of the ready pattern. */
+  match: RegExpExecArray;
+  /** Everything printed so far (stdout + stderr), for error messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `node <args>` on `core`; resolves once stdout matches `ready` (its first group). */
+export function startNode(
+  name: string,
+  args: string[],
+  options: { core: number; env?: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number },
+): Promise<Proc> {
+  const [cmd, argv] = PINNED
+    ? ['taskset', ['-c', String(options.core), process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(cmd, argv, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let matched = false;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${name} did not start within ${String(options.timeoutMs ?? 60_000)} ms:\n${out}`,
+        ),
+      );
+    }, options.timeoutMs ?? 60_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (out.length > 200_000) out = out.slice(-100_000);
+      const m = matched ? null : options.ready.exec(out);
+      if (m) {
+        matched = true;
+        clearTimeout(timer);
+        resolve({
+          name,
+          child,
+          pid: child.pid!,
+          ready: m[1] ?? m[0],
+          match: m,
+          output: () => out,
+          stop: () => stopChild(child),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      if (!matched) {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited with ${String(code)} before it was ready:\n${out}`));
+      }
+    });
+  });
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Runs `node <args>` on `core` to completion; resolves with its stdout. */
+export function runNode(args: string[], core: number): Promise<string> {
+  const [cmd, argv] = PINNED
+    ? ['taskset', ['-c', String(core), process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code === 0) resolve(out);
+      else
+        reject(
+          new Error(`node ${args.join(' ').slice(0, 200)} exited with ${String(code)}: ${err}`),
+        );
+    });
+  });
+}
+
+/** The peak resident set size of a process so far (VmHWM), in MiB; undefined off Linux. */
+export function peakRssMiB(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Math.round((Number(kb) / 1024) * 10) / 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A port that is free right now (for processes whose start-up we time from the first request). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
