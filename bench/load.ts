@@ -29,6 +29,8 @@ export interface LoadResult {
   errors: number;
   rps: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** CPU time the process under test spent per request (µs), filled in by bench/run.ts. */
+  cpuUsPerRequest?: number;
 }
 
 const hasError = (body: string): boolean => body.includes('"errors"') || body.includes('"error"');

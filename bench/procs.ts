@@ -135,6 +135,30 @@ export function peakRssMiB(pid: number): number | undefined {
   }
 }
 
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, seconds) a process has used so far; undefined off Linux. Per request,
+ * it is the figure least disturbed by other work on the machine: throughput of a saturated core is
+ * about 1 / (CPU time per request).
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) — utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A port that is free right now (for processes whose start-up we time from the first request). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -41,6 +41,7 @@ import { runLocalSection } from './local.js';
 import {
   CORE_OTHERS,
   CORE_UNDER_TEST,
+  cpuSeconds,
   freePort,
   peakRssMiB,
   PINNED,
@@ -194,6 +195,7 @@ async function compare(
   const runs: Run[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const c of contenders) {
+      const cpuBefore = cpuSeconds(c.proc.pid);
       const result = await load({
         mode: 'closed',
         url: c.url,
@@ -201,8 +203,12 @@ async function compare(
         connections: CONNECTIONS,
         seconds,
       });
+      const cpuAfter = cpuSeconds(c.proc.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests > 0) {
+        result.cpuUsPerRequest = Math.round(((cpuAfter - cpuBefore) * 1e6) / result.requests);
+      }
       log(
-        `  ${name} #${String(round)} ${c.name}: ${result.rps.toFixed(0)} req/s, p99 ${String(result.latencyMs.p99)} ms, errors ${String(result.errors)}`,
+        `  ${name} #${String(round)} ${c.name}: ${result.rps.toFixed(0)} req/s, p99 ${String(result.latencyMs.p99)} ms, ${String(result.cpuUsPerRequest)} µs CPU/request, errors ${String(result.errors)}`,
       );
       if (result.errors > 0)
         throw new Error(`${name}: ${c.name} answered ${String(result.errors)} errors`);
@@ -214,6 +220,11 @@ async function compare(
     return rs.reduce((a, b) => a + b, 0) / rs.length;
   };
   const [a, b] = contenders.map((c) => c.name) as [string, string];
+  /** CPU time per request over all runs of a contender (µs). */
+  const cpuPerRequest = (c: string): number => {
+    const rs = runs.filter((r) => r.contender === c).map((r) => r.result.cpuUsPerRequest ?? NaN);
+    return Math.round(rs.reduce((x, y) => x + y, 0) / rs.length);
+  };
   const rpsOf = (c: string, round: number): number =>
     runs.find((r) => r.contender === c && r.round === round)?.result.rps ?? NaN;
   return {
@@ -228,6 +239,8 @@ async function compare(
     ),
     peakRssMiB: Object.fromEntries(contenders.map((c) => [c.name, peakRssMiB(c.proc.pid)])),
     ratio: round3(mean(b) / mean(a)),
+    cpuUsPerRequest: { [a]: cpuPerRequest(a), [b]: cpuPerRequest(b) },
+    cpuRatio: round3(cpuPerRequest(a) / cpuPerRequest(b)),
     ratioPerRound: Array.from({ length: rounds }, (_, i) =>
       round3(rpsOf(b, i + 1) / rpsOf(a, i + 1)),
     ),

@@ -23,6 +23,21 @@ export interface Comparison {
   /** second contender's req/s ÷ first's, over all runs, and per round. */
   ratio: number;
   ratioPerRound: number[];
+  /** CPU time per request (µs) of each contender's process, over all its runs. */
+  cpuUsPerRequest: Record<string, number>;
+  /** first's CPU per request ÷ second's: the throughput ratio a quiet, saturated core would show. */
+  cpuRatio: number;
+}
+
+/** CPU µs per request of both, and baseline ÷ gateway (the throughput ratio of a quiet core). */
+function cpuRow(name: string, c: Comparison): string[] {
+  return [
+    `${name}: CPU per request (µs)`,
+    String(c.cpuUsPerRequest.baseline),
+    String(c.cpuUsPerRequest.gateway),
+    `${String(c.cpuRatio)}×`,
+    '',
+  ];
 }
 
 export function table(results: Record<string, unknown>): string {
@@ -36,6 +51,7 @@ export function table(results: Record<string, unknown>): string {
       `${String(t.ratio)}× (rounds ${t.ratioPerRound.join(', ')})`,
       '≥ 1.0 (must ≥ 0.9)',
     ]);
+    rows.push(cpuRow('mutation', t));
     rows.push([
       'mutation p99 under load (ms)',
       String(t.p99.baseline),
@@ -79,6 +95,7 @@ export function table(results: Record<string, unknown>): string {
       `${String(c.ratio)}× (rounds ${c.ratioPerRound.join(', ')})`,
       '≥ 0.9',
     ]);
+    rows.push(cpuRow(name, c));
   }
   const calls = results.calls as Record<string, Record<string, { total: number }>> | undefined;
   for (const [name, m] of Object.entries(calls ?? {})) {

@@ -3,8 +3,9 @@
  *
  * - `createWorkDocsClient`: ONE long-lived `WorkDocsClient` per process — keep-alive sockets over
  *   `@smithy/undici-http-handler` (pool of `WORKDOCS_MAX_SOCKETS` per origin) and the client option
- *   `cacheMiddleware: true` (measured 1.38× more requests per second than the defaults). The SDK's
- *   own retries are off (`maxAttempts: 1`); `WorkDocsCaller` decides what may be retried.
+ *   `cacheMiddleware: true`, which the SDK honours only for `send(command)` without options — so
+ *   abort signals travel beside the call (`sdk-abort.ts`). The SDK's own retries are off
+ *   (`maxAttempts: 1`); `WorkDocsCaller` decides what may be retried.
  * - `WorkDocsCaller` (one per GraphQL request, in the context): `send(command)` is typed like
  *   `WorkDocsClient.send` and
  *   1. INJECTS the caller's token: when the request carried `Authorization: Bearer <token>`,
@@ -13,7 +14,8 @@
  *   2. refuses with UNAUTHENTICATED, without any call, when there is no token and the operator has
  *      not set `WORKDOCS_ALLOW_SERVICE_CREDENTIALS=true` (then the call is made with the gateway's
  *      own AWS credentials alone, as a WorkDocs administrator).
- *   3. applies the deadline (`WORKDOCS_TIMEOUT_MS`, retries included) through an AbortSignal.
+ *   3. applies the deadline (`WORKDOCS_TIMEOUT_MS`, retries included) through an AbortSignal that
+ *      aborts the HTTP request itself (`setCallSignal`), keeping the SDK's middleware cache.
  *   4. retries only reads (Get*, Describe* — the GET operations) on transient failures, and writes
  *      only when the connection was refused, i.e. the request provably never reached WorkDocs.
  *   5. caps the concurrent upstream calls of one GraphQL request
@@ -32,10 +34,10 @@ import {
   type ServiceOutputTypes,
   type WorkDocsClientResolvedConfig,
 } from '@aws-sdk/client-workdocs';
-import { UndiciHttpHandler } from '@smithy/undici-http-handler';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
 import { GatewayError, isWorkDocsExceptionName, WORKDOCS_EXCEPTIONS } from './errors.js';
+import { installSignalMiddleware, setCallSignal, SignalHttpHandler } from './sdk-abort.js';
 import { Semaphore } from './semaphore.js';
 
 export interface WorkDocsCredentials {
@@ -61,14 +63,16 @@ export function createWorkDocsClient(options: WorkDocsClientOptions): WorkDocsCl
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
   });
-  return new WorkDocsClient({
+  const client = new WorkDocsClient({
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     maxAttempts: 1,
     cacheMiddleware: true,
-    requestHandler: new UndiciHttpHandler({ dispatcher }),
+    requestHandler: new SignalHttpHandler({ dispatcher }),
   });
+  installSignalMiddleware(client);
+  return client;
 }
 
 /** A command of the WorkDocs client, as `WorkDocsClient.send` accepts it. */
@@ -265,7 +269,9 @@ export class WorkDocsCaller {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          const output = await this.client.send(command, { abortSignal: controller.signal });
+          // One argument, so the SDK's middleware cache applies; the signal goes beside (sdk-abort.ts).
+          setCallSignal(command.input, controller.signal);
+          const output = await this.client.send(command);
           this.options.log?.debug(
             { operation, attempt, ms: Math.round(performance.now() - started) },
             'workdocs call',
