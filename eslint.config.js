@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'src/generated/', '.workdocs-local/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'src/generated/',
+      'examples/web/src/gql/',
+      'examples/web/dist/',
+      '.workdocs-local/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -18,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', '*.config.*'],
+    files: ['test/**', 'bench/**', 'examples/web/test/**', '*.config.*'],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -105,7 +105,11 @@ mutation Initiate($input: InitiateDocumentVersionUploadInput!) {
 }
 
 /** The banner printed once both servers listen. */
-function banner(gateway: GatewayServer, local: WorkDocsLocal | undefined): string {
+function banner(
+  gateway: GatewayServer,
+  local: WorkDocsLocal | undefined,
+  production: boolean,
+): string {
   const sandbox = `https://studio.apollographql.com/sandbox/explorer?endpoint=${encodeURIComponent(gateway.url)}`;
   const lines = [
     '',
@@ -113,6 +117,7 @@ function banner(gateway: GatewayServer, local: WorkDocsLocal | undefined): strin
     `  Sandbox     ${gateway.url}  (open in a browser; or ${sandbox})`,
     `  Health      ${gateway.url.replace(/\/graphql$/, '/health')}`,
   ];
+  if (!production) lines.push(`  Demo page   ${gateway.url.replace(/\/graphql$/, '/demo/')}`);
   if (local === undefined) {
     lines.push('  WorkDocs    the configured WORKDOCS_ENDPOINT (AWS credential chain)');
   } else {
@@ -175,6 +180,7 @@ async function main(argv: readonly string[]): Promise<number> {
           logger: log.child({ name: 'gateway' }),
           credentials: { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
           sandbox: demoSandbox(local),
+          demo: { token: local.demoToken },
         },
       );
     } else {
@@ -186,7 +192,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 
-  process.stdout.write(banner(gateway, local));
+  process.stdout.write(banner(gateway, local, config.production));
 
   const started = gateway;
   return new Promise<number>((resolve) => {

@@ -6,7 +6,8 @@
  * - `cors.ts`: CORS headers;          - `auth.ts`: the bearer token;
  * - `limits.ts`: limits on an operation before execution (`cost.ts`: the list-size estimate);
  * - `format-error.ts`: how errors are formatted (`errors.ts`: the error table);
- * - `landing-page.ts`: the Sandbox landing page;  - `context.ts`: the per-request context.
+ * - `landing-page.ts`: the Sandbox landing page;  - `context.ts`: the per-request context;
+ * - `demo.ts`: the browser demo page at `/demo` (development only).
  *
  * Routes:
  * - `POST /graphql` and `POST /` — GraphQL. CSRF prevention is on (Apollo's default): clients send
@@ -14,6 +15,7 @@
  * - `GET /graphql`, `GET /` — GraphQL over GET (queries only), or, with `Accept: text/html` in
  *   development, the Apollo Sandbox landing page.
  * - `GET /health` — 200 `{"status":"ok"}`.
+ * - `GET /demo` — the browser demo page (`examples/web/`), never in production.
  *
  * Production (`NODE_ENV=production`): no landing page, no introspection, no stack traces, and the
  * messages of unexpected (INTERNAL_SERVER_ERROR) errors are replaced by a generic one.
@@ -27,6 +29,7 @@ import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
 import { corsHeaders } from './cors.js';
+import { createDemoPage, isDemoPath, type DemoPageOptions } from './demo.js';
 import { makeFormatError } from './format-error.js';
 import { HttpError, parseBody, sendHttpError, sendJson } from './http.js';
 import { landingPagePlugin, type SandboxInitialState } from './landing-page.js';
@@ -53,6 +56,8 @@ export interface GatewayServerOptions {
    * (upstream calls per query with DataLoader on and off); no environment variable sets it.
    */
   dataLoader?: boolean | undefined;
+  /** The demo page at `/demo` (never served in production): where it is built, the token to prefill. */
+  demo?: DemoPageOptions | undefined;
 }
 
 export interface GatewayServer {
@@ -78,6 +83,7 @@ export async function createGatewayServer(
 
   const shapeLimits = operationShapeLimits(config);
 
+  const demoPage = config.production ? undefined : createDemoPage(options.demo ?? {}, config.host);
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -112,6 +118,10 @@ export async function createGatewayServer(
         return;
       }
       sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (demoPage !== undefined && isDemoPath(url.pathname)) {
+      await demoPage(req, res, url.pathname);
       return;
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { beforeEach } from 'vitest';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
+import type { DemoPageOptions } from '../../src/gateway/demo.js';
 import { createGatewayServer, type GatewayServer } from '../../src/gateway/server.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 import { suiteResource } from './suite.js';
@@ -27,6 +28,8 @@ export interface StackOptions {
   gateway?: Partial<GatewayConfig>;
   /** Overrides of WorkDocs Local's options (e.g. `{ defaultStorageBytes: 10 }`). */
   local?: Partial<WorkDocsLocalOptions>;
+  /** The gateway's demo page (`/demo`): where it is built; it prefills WorkDocs Local's demo token. */
+  demo?: DemoPageOptions;
 }
 
 /** A GraphQL response as received. */
@@ -84,6 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     gateway = await createGatewayServer(config, {
       logger: pino({ level: config.logLevel }),
       credentials: { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
+      demo: opts.demo && { token: local.demoToken, ...opts.demo },
     });
   } catch (err) {
     await local?.close();

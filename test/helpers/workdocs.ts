@@ -74,7 +74,9 @@ export function putToUploadUrl(
   const headers = isHeaderList(signedHeaders)
     ? Object.fromEntries(signedHeaders.map((h) => [h.name, h.value]))
     : signedHeaders;
-  return fetch(url, { method: 'PUT', headers, body });
+  // A Uint8Array view: a BodyInit under both Node's and the DOM's typings (examples/web's tests).
+  const payload = typeof body === 'string' ? body : new Uint8Array(body);
+  return fetch(url, { method: 'PUT', headers, body: payload });
 }
 
 /** A signed header as the GraphQL schema lists it. */
