@@ -25,6 +25,8 @@ import { describeWithChromium, launchChromium, type Browser } from './browser.js
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SCREENSHOT = path.join(REPO, 'artifacts', 'demo.png');
 const MiB = 1024 * 1024;
+/** How long a poll waits for the page (the machine may be busy). */
+const WAIT = { timeout: 30_000 };
 
 describeWithChromium('the demo page in Chromium', () => {
   let tmp: string;
@@ -81,7 +83,7 @@ describeWithChromium('the demo page in Chromium', () => {
 
   it('opens signed in with the prefilled demo token and shows the root folder', async () => {
     await page.goto(demoUrl);
-    await expect.poll(() => page.locator('#folder-title').textContent()).toBe('My documents');
+    await expect.poll(() => page.locator('#folder-title').textContent(), WAIT).toBe('My documents');
     expect(await page.inputValue('#token')).toBe(stack.local.demoToken);
     expect(await page.locator('#workspace').isVisible()).toBe(true);
     expect(await page.locator('#empty').isVisible()).toBe(true);
@@ -122,7 +124,7 @@ describeWithChromium('the demo page in Chromium', () => {
       await page.setInputFiles('#file-input', files['cancel.bin']!);
       const item = upload('cancel.bin');
       await expect
-        .poll(async () => Number(await item.getAttribute('data-percent')), { timeout: 30_000 })
+        .poll(async () => Number(await item.getAttribute('data-percent')), WAIT)
         .toBeGreaterThan(0);
       expect(Number(await item.getAttribute('data-percent'))).toBeLessThan(100);
       const documentId = await item.getAttribute('data-document-id');
@@ -177,22 +179,22 @@ describeWithChromium('the demo page in Chromium', () => {
     }
     await page.click('#root-folder');
     await page.locator('#items tr.folder[data-name="Many files"] button').click();
-    await expect.poll(() => page.locator('#folder-title').textContent()).toBe('Many files');
+    await expect.poll(() => page.locator('#folder-title').textContent(), WAIT).toBe('Many files');
     const names = () =>
       page
         .locator('#items tr.document')
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
     const first20 = Array.from({ length: 20 }, (_, i) => `file-${String(i).padStart(2, '0')}.txt`);
-    await expect.poll(names).toEqual(first20);
+    await expect.poll(names, WAIT).toEqual(first20);
     expect(await page.isDisabled('#prev-page')).toBe(true);
     await page.click('#next-page');
-    await expect.poll(names).toEqual(['file-20.txt']);
+    await expect.poll(names, WAIT).toEqual(['file-20.txt']);
     expect(await page.textContent('#page-number')).toBe('Page 2');
     expect(await page.isDisabled('#next-page')).toBe(true);
     await page.click('#prev-page');
-    await expect.poll(names).toEqual(first20);
+    await expect.poll(names, WAIT).toEqual(first20);
     await page.click('#parent-folder');
-    await expect.poll(() => page.locator('#folder-title').textContent()).toBe('My documents');
+    await expect.poll(() => page.locator('#folder-title').textContent(), WAIT).toBe('My documents');
   });
 
   it('with the quota filled, an upload shows the storage-limit message with a request id', async () => {
