@@ -132,15 +132,25 @@ function parseOptions(argv: string[]): Options | undefined {
   };
 }
 
-/** The codes the README documents (its Errors section): anything else is an untyped error. */
+/**
+ * The documented error codes: the schema's `ErrorCode` enum and the codes the README's Errors
+ * section lists (the pre-execution ones too). Anything else is an untyped error.
+ */
 async function documentedCodes(): Promise<Set<string>> {
+  const codes = new Set<string>();
   const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('\n## Errors');
   const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
-  const codes = new Set<string>();
-  for (const m of section.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)) codes.add(m[1] ?? '');
-  if (codes.size < 10) throw new Error('could not find the error codes in README.md (## Errors)');
+  const section = start === -1 ? '' : readme.slice(start, end === -1 ? undefined : end);
+  for (const m of section.matchAll(/`([A-Z][A-Z0-9_]{3,})`/g)) codes.add(m[1] ?? '');
+  const schema = await readFile(path.join(REPO_ROOT, 'schema', 'base.graphql'), 'utf8');
+  const enumBody = /enum ErrorCode \{([^}]*)\}/.exec(schema)?.[1] ?? '';
+  for (const m of enumBody.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*$/gm)) codes.add(m[1] ?? '');
+  if (!codes.has('INTERNAL_SERVER_ERROR') || !codes.has('ENTITY_NOT_EXISTS')) {
+    throw new Error(
+      'could not read the error codes from README.md (## Errors) and schema/base.graphql',
+    );
+  }
   return codes;
 }
 
@@ -174,6 +184,34 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function sampleBoth(gateway: Server, wdl: Server, label: string): Promise<MemoryPoint> {
   const [g, w] = await Promise.all([sampleProcess(gateway.pid), sampleProcess(wdl.pid)]);
   return { label, atMs: Date.now(), gateway: g, workdocsLocal: w };
+}
+
+function median(values: number[]): number | undefined {
+  const sorted = values.filter((v) => v > 0).sort((a, b) => a - b);
+  return sorted.length === 0 ? undefined : sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The median RSS of the samples in [from, to] (descriptors of the last of them), if any. */
+function windowPoint(
+  samples: readonly MemoryPoint[],
+  from: number,
+  to: number,
+  label: string,
+): MemoryPoint | undefined {
+  const inside = samples.filter((p) => p.atMs >= from && p.atMs <= to);
+  const lastInside = inside.at(-1);
+  if (!lastInside) return undefined;
+  const proc = (key: 'gateway' | 'workdocsLocal'): ProcessSample | undefined => {
+    const rss = median(inside.map((p) => p[key]?.rssBytes ?? 0));
+    const l = lastInside[key];
+    return rss === undefined || !l ? l : { ...l, rssBytes: rss };
+  };
+  return {
+    label,
+    atMs: lastInside.atMs,
+    gateway: proc('gateway'),
+    workdocsLocal: proc('workdocsLocal'),
+  };
 }
 
 async function stats(wdl: string): Promise<Record<string, number>> {
@@ -352,7 +390,6 @@ async function main(): Promise<number> {
     );
     const memory: MemoryPoint[] = [startPoint];
     const timeline: MemoryPoint[] = [];
-    let middle: MemoryPoint | undefined;
     const ticker = setInterval(() => {
       for (const s of servers) {
         if (s.exit && !s.stopping && !crashed) {
@@ -365,7 +402,6 @@ async function main(): Promise<number> {
       }
       void sampleBoth(gateway, wdl, 'tick').then((p) => {
         timeline.push(p);
-        if (!middle && p.atMs >= started + o.durationMs / 2) middle = { ...p, label: 'middle' };
       });
       const done = recorder.uploads.length;
       process.stdout.write(
@@ -391,8 +427,21 @@ async function main(): Promise<number> {
     clearInterval(ticker);
     process.stdout.write('\n');
     const loadMs = Date.now() - started;
-    memory.push(middle ?? { ...(await sampleBoth(gateway, wdl, 'middle')), label: 'middle' });
-    memory.push(await sampleBoth(gateway, wdl, 'end'));
+    // RSS saws up and down with garbage collection: compare medians of the samples around the
+    // middle (45–55% of the load) and of its last tenth, not two single samples.
+    const last = await sampleBoth(gateway, wdl, 'end');
+    memory.push(
+      windowPoint(
+        timeline,
+        started + o.durationMs * 0.45,
+        started + o.durationMs * 0.55,
+        'middle',
+      ) ?? {
+        ...last,
+        label: 'middle',
+      },
+    );
+    memory.push(windowPoint(timeline, started + o.durationMs * 0.9, endAt, 'end') ?? last);
     for (const s of servers) {
       if (s.exit && !crashed) {
         crashed = s;

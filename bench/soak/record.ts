@@ -57,12 +57,25 @@ interface OpStats {
 
 const SAMPLES = 20;
 
+/**
+ * 5xx codes an injected fault explains, by the fault: a retryable exception, a call slowed past the
+ * deadline (of the call or of the whole request), a lost response.
+ */
+export const FIVE_XX_CAUSES: Record<string, 'exception' | 'slowed' | 'dropped'> = {
+  SERVICE_UNAVAILABLE: 'exception',
+  UPSTREAM_TIMEOUT: 'slowed',
+  REQUEST_TIMEOUT: 'slowed',
+  UPSTREAM_UNREACHABLE: 'dropped',
+};
+
 export class Recorder {
   readonly ops = new Map<string, OpStats>();
   /** code → operation → count (data-channel and `errors` alike). */
   readonly errorCodes = new Map<string, Map<string, number>>();
   /** Responses per code with a 5xx (`extensions.httpStatus` or the HTTP status). */
   readonly fiveXx = new Map<string, number>();
+  /** Responses with a 5xx per fault that can explain it (once per response and fault). */
+  readonly fiveXxByCause = new Map<string, number>();
   readonly violations = new Map<Check, { count: number; samples: string[] }>();
   /** Write mutations sent to the gateway (each should be exactly one WorkDocs call). */
   readonly writesSent: Record<WriteOperation, number> = { initiate: 0, complete: 0, abort: 0 };
@@ -128,13 +141,20 @@ export class Recorder {
       if ((e.httpStatus ?? 0) >= 500 || httpStatus >= 500) fiveXxCodes.add(code);
     }
     if (httpStatus >= 500 && errors.length === 0) fiveXxCodes.add(`HTTP ${httpStatus}`);
-    for (const code of fiveXxCodes) this.fiveXx.set(code, (this.fiveXx.get(code) ?? 0) + 1);
+    const causes = new Set<string>();
+    for (const code of fiveXxCodes) {
+      this.fiveXx.set(code, (this.fiveXx.get(code) ?? 0) + 1);
+      causes.add(FIVE_XX_CAUSES[code] ?? `unexplained ${code}`);
+    }
+    for (const c of causes) this.fiveXxByCause.set(c, (this.fiveXxByCause.get(c) ?? 0) + 1);
   }
 
   /** A 5xx from a signed URL (no fault is ever injected there). */
   transfer5xx(op: string, status: number): void {
     const code = `${op} HTTP ${status}`;
     this.fiveXx.set(code, (this.fiveXx.get(code) ?? 0) + 1);
+    const cause = `unexplained ${code}`;
+    this.fiveXxByCause.set(cause, (this.fiveXxByCause.get(cause) ?? 0) + 1);
   }
 
   /** p-th percentile (0–100) of the sorted sample. */

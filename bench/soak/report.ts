@@ -45,13 +45,6 @@ export interface ReportInput {
   crashed: boolean;
 }
 
-/** Which injected fault explains a 5xx code the gateway answered. */
-const EXPLAINED_BY: Record<string, (inj: Injections) => number> = {
-  SERVICE_UNAVAILABLE: (inj) => faultsByCode(inj).ServiceUnavailableException ?? 0,
-  UPSTREAM_TIMEOUT: (inj) => total(inj.delayed),
-  UPSTREAM_UNREACHABLE: (inj) => total(inj.dropped),
-};
-
 const MEMORY_GROWTH_LIMIT = 0.1;
 const FD_GROWTH_LIMIT = 10;
 
@@ -90,20 +83,28 @@ function gitCommit(): string {
 export async function buildReport(input: ReportInput) {
   const { recorder: r, injections: inj, options: o } = input;
 
-  // 5xx answers no injected fault explains.
-  const fiveXx: Record<string, { seen: number; injected: number | null; unexplained: number }> = {};
-  for (const [code, seen] of r.fiveXx) {
-    const explain = EXPLAINED_BY[code];
-    const injected = explain ? explain(inj) : null;
-    const unexplained = injected === null ? seen : Math.max(0, seen - injected);
-    fiveXx[code] = { seen, injected, unexplained };
+  // 5xx answers no injected fault explains: per fault, the responses beyond its count.
+  const injectedBy: Record<string, number> = {
+    exception: faultsByCode(inj).ServiceUnavailableException ?? 0,
+    slowed: total(inj.delayed),
+    dropped: total(inj.dropped),
+  };
+  const fiveXx: Record<
+    string,
+    { responses: number; injected: number | null; unexplained: number }
+  > = {};
+  for (const [cause, responses] of r.fiveXxByCause) {
+    const injected = injectedBy[cause] ?? null;
+    const unexplained = injected === null ? responses : Math.max(0, responses - injected);
+    fiveXx[cause] = { responses, injected, unexplained };
     if (unexplained > 0) {
       r.violation(
         'unexplained5xx',
-        `${unexplained} response(s) with ${code} beyond the ${String(injected ?? 0)} faults that explain it`,
+        `${unexplained} response(s) with a 5xx (${cause}) beyond the ${String(injected ?? 0)} faults that explain it`,
       );
     }
   }
+  const fiveXxCodes = Object.fromEntries(r.fiveXx);
 
   // The gateway never sent a write more often than its clients asked.
   const writes: Record<string, { clientSent: number; workdocsReceived: number }> = {};
@@ -242,6 +243,7 @@ export async function buildReport(input: ReportInput) {
     },
     errorCodes,
     fiveXx,
+    fiveXxCodes,
     transportErrors: r.transportErrors,
     writes,
     clientRetries: Object.fromEntries(r.clientRetries),
@@ -311,12 +313,17 @@ export function printReport(rep: Report): void {
         .join(', ') || 'none'
     }`,
     `5xx answers: ${
+      Object.entries(rep.fiveXxCodes)
+        .map(([c, n]) => `${c} ${String(n)}`)
+        .join(', ') || 'none'
+    }`,
+    `  by the fault that explains them (responses / faults injected): ${
       Object.entries(rep.fiveXx)
         .map(
           ([c, v]) =>
-            `${c} ${String(v.seen)} (explained by ${String(v.injected ?? 0)} injected, unexplained ${String(v.unexplained)})`,
+            `${c} ${String(v.responses)}/${String(v.injected ?? 0)}${v.unexplained > 0 ? ` (unexplained ${String(v.unexplained)})` : ''}`,
         )
-        .join('; ') || 'none'
+        .join(', ') || 'none'
     }`,
     `Writes (client sent / WorkDocs received): ${Object.entries(rep.writes)
       .map(([op, w]) => `${op} ${String(w.clientSent)}/${String(w.workdocsReceived)}`)

@@ -128,12 +128,21 @@ export function pickSize(maxBytes: number): number {
   );
 }
 
-/** Codes after which a write may or may not have happened. */
-const UNKNOWN_OUTCOME = new Set([
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_UNREACHABLE',
-  'INTERNAL_SERVER_ERROR',
-]);
+/**
+ * Whether an error says for sure that the write did not happen: an expected outcome (data channel)
+ * or a 4xx. After anything else (a 5xx, a timeout, no answer) the write may have happened.
+ */
+function definitive(err: SeenError): boolean {
+  return err.channel === 'data' || (err.httpStatus !== undefined && err.httpStatus < 500);
+}
+
+/** The client's view of a write that ended with `err`. */
+const outcomeOf = (err: SeenError): 'failed' | 'unknown' =>
+  definitive(err) ? 'failed' : 'unknown';
+
+/** An error after which a careful client must find out what happened before going on. */
+const mustFindOut = (err: SeenError | undefined): boolean =>
+  err !== undefined && !definitive(err) && err.retryable !== true;
 
 export interface VuOptions {
   index: number;
@@ -313,7 +322,7 @@ export class VirtualUser {
     const retriedAfterRetryable = first.retriedAfterRetryable;
     let out = first.out;
     let err = firstError(out);
-    if (err && UNKNOWN_OUTCOME.has(err.code ?? '') && err.retryable !== true) {
+    if (mustFindOut(err)) {
       // Unknown outcome, not retryable: find out by asking for the same name again.
       this.r.retried('initiate to find out after unknown outcome');
       const second = await this.write('initiate', INITIATE, variables);
@@ -335,7 +344,7 @@ export class VirtualUser {
     }
     const payload = out.data?.initiateDocumentVersionUpload;
     if (err || payload?.metadata === undefined || payload.uploadMetadata === undefined) {
-      upload.initiate = err && UNKNOWN_OUTCOME.has(err.code ?? '') ? 'unknown' : 'failed';
+      upload.initiate = err ? outcomeOf(err) : 'failed';
       return undefined;
     }
     upload.initiate = 'ok';
@@ -360,7 +369,7 @@ export class VirtualUser {
       upload.abort = 'ok';
       return;
     }
-    if (err && UNKNOWN_OUTCOME.has(err.code ?? '') && err.retryable !== true) {
+    if (mustFindOut(err)) {
       this.r.retried('read after abort of unknown outcome');
       const state = await this.readState(upload);
       if (state === 'gone') {
@@ -374,7 +383,7 @@ export class VirtualUser {
       ({ out } = await this.write('abort', ABORT, variables));
       err = firstError(out);
     }
-    upload.abort = err ? (UNKNOWN_OUTCOME.has(err.code ?? '') ? 'unknown' : 'failed') : 'ok';
+    upload.abort = err ? outcomeOf(err) : 'ok';
     if (upload.abort !== 'ok') this.drafts.add(upload.name);
   }
 
@@ -393,7 +402,7 @@ export class VirtualUser {
       upload.complete = 'ok';
       return true;
     }
-    if (err && UNKNOWN_OUTCOME.has(err.code ?? '') && err.retryable !== true) {
+    if (mustFindOut(err)) {
       this.r.retried('read after complete of unknown outcome');
       const state = await this.readState(upload);
       if (state === 'active') {
@@ -409,7 +418,7 @@ export class VirtualUser {
     }
     const doc = out.data?.completeDocumentVersionUpload?.document;
     if (err || !doc) {
-      upload.complete = err && UNKNOWN_OUTCOME.has(err.code ?? '') ? 'unknown' : 'failed';
+      upload.complete = err ? outcomeOf(err) : 'failed';
       return false;
     }
     upload.complete = 'ok';
