@@ -172,11 +172,12 @@ export type Input = Record<string, unknown>;
 
 /**
  * Parses a raw query string the way AWS does (percent-decoding only: `+` stays a plus sign, as
- * in the SigV4 canonical query). The first value of a repeated key wins. Undecodable values throw
- * InvalidArgumentException.
+ * in the SigV4 canonical query). Every value of a key is kept in order: a list member (e.g.
+ * DeleteLabels' `labels`) is sent as the key repeated, a scalar member takes the first value.
+ * Undecodable values throw InvalidArgumentException.
  */
-export function parseQuery(rawQuery: string): Map<string, string> {
-  const out = new Map<string, string>();
+export function parseQuery(rawQuery: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
@@ -190,14 +191,16 @@ export function parseQuery(rawQuery: string): Map<string, string> {
     } catch {
       throw new WorkDocsError('InvalidArgumentException', 'The query string is not valid');
     }
-    if (!out.has(key)) out.set(key, value);
+    const values = out.get(key);
+    if (values) values.push(value);
+    else out.set(key, [value]);
   }
   return out;
 }
 
 export interface RawRequest {
   labels: Record<string, string>;
-  query: Map<string, string>;
+  query: Map<string, string[]>;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
@@ -259,8 +262,14 @@ export function bindInput(operation: Operation, req: RawRequest): Input {
         break;
       }
       case 'querystring': {
-        const v = req.query.get(wireName);
-        if (v !== undefined) input[name] = fromString(name, target, v);
+        const values = req.query.get(wireName);
+        if (values === undefined) break;
+        if (target.type === 'list') {
+          const memberShape = getShape(target.member?.shape ?? '');
+          input[name] = values.map((v) => fromString(name, memberShape, v));
+        } else {
+          input[name] = fromString(name, target, values[0] ?? '');
+        }
         break;
       }
       case 'header': {

@@ -82,21 +82,36 @@ export function requireVersion(ctx: OpContext, doc: DocumentRow, versionId: stri
   return v;
 }
 
+/** A folder or a document, as requireResource finds it. */
+export interface Resource {
+  kind: 'folder' | 'document';
+  ownerId: string;
+  /** The resource and the folders above it, nearest first. */
+  chain: string[];
+  resourceState: string;
+}
+
 /** A folder or a document by id, with the access check. */
-export function requireResource(
-  ctx: OpContext,
-  id: string,
-  access: Access,
-): { ownerId: string; chain: string[] } {
+export function requireResource(ctx: OpContext, id: string, access: Access): Resource {
   const folder = ctx.store.getFolder(id);
   if (folder) {
     requireFolder(ctx, id, access);
-    return { ownerId: folder.owner_id, chain: ctx.store.folderChain(id) };
+    return {
+      kind: 'folder',
+      ownerId: folder.owner_id,
+      chain: ctx.store.folderChain(id),
+      resourceState: folder.resource_state,
+    };
   }
   const doc = ctx.store.getDocument(id);
   if (doc) {
     requireDocument(ctx, id, access);
-    return { ownerId: doc.owner_id, chain: [id, ...ctx.store.folderChain(doc.parent_id)] };
+    return {
+      kind: 'document',
+      ownerId: doc.owner_id,
+      chain: [id, ...ctx.store.folderChain(doc.parent_id)],
+      resourceState: doc.resource_state,
+    };
   }
   throw entityNotExists(id);
 }

@@ -23,6 +23,17 @@ export interface OpContext {
 
 export type Handler = (input: Input, ctx: OpContext) => unknown;
 
+/**
+ * A handler typed by the official SDK's request and response types (e.g. `GetResourcesRequest` →
+ * `GetResourcesResponse` from `@aws-sdk/client-workdocs`). The input has been bound and validated
+ * against the model's input shape, which the SDK's request type mirrors member for member
+ * (timestamps as Date); the output is serialized by `toWire`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- I and O type the handler written (the SDK's request and response); the table erases them
+export function typed<I, O>(handler: (input: I, ctx: OpContext) => O): Handler {
+  return (input, ctx) => handler(input as I, ctx);
+}
+
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 export const RECYCLED_STATES = new Set(['RECYCLED', 'RECYCLING']);

@@ -3,6 +3,19 @@ import { WorkDocsError, invalidArgument, prohibited } from '../errors.js';
 import { newVersionId } from '../storage/store.js';
 import type { DocumentRow, VersionRow } from '../storage/store.js';
 import { downloadUrl, uploadUrl } from '../transfers/urls.js';
+import type {
+  DocumentMetadata,
+  DocumentStatusType,
+  DocumentVersionMetadata,
+  GetDocumentRequest,
+  GetDocumentResponse,
+  GetDocumentVersionRequest,
+  GetDocumentVersionResponse,
+  DeleteDocumentVersionRequest,
+  RestoreDocumentVersionsRequest,
+  ResourceStateType,
+} from '@aws-sdk/client-workdocs';
+import { customMetadataOut } from './labels.js';
 import {
   requireDocument,
   requireMovableInto,
@@ -20,17 +33,18 @@ import {
   pathOut,
   resourceState,
   str,
+  typed,
 } from './context.js';
 import type { Handler, OpContext } from './context.js';
 
-function versionOut(ctx: OpContext, v: VersionRow, withSource: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+function versionOut(ctx: OpContext, v: VersionRow, withSource: boolean): DocumentVersionMetadata {
+  const out: DocumentVersionMetadata = {
     Id: v.id,
     Name: v.name,
     ContentType: v.content_type,
     Size: v.blob_size ?? v.declared_size ?? undefined,
     Signature: v.signature ?? undefined,
-    Status: v.status,
+    Status: v.status as DocumentStatusType,
     CreatedTimestamp: d(v.created_ms),
     ModifiedTimestamp: d(v.modified_ms),
     ContentCreatedTimestamp: d(v.content_created_ms),
@@ -49,11 +63,13 @@ function versionOut(ctx: OpContext, v: VersionRow, withSource: boolean): Record<
   return out;
 }
 
+/** A document as WorkDocs describes it: its latest version and its labels. */
 export function documentOut(
   ctx: OpContext,
   doc: DocumentRow,
   latest?: VersionRow,
-): Record<string, unknown> {
+  labels: readonly string[] = ctx.store.labelsOf([doc.id]).get(doc.id) ?? [],
+): DocumentMetadata {
   const v = latest ?? ctx.store.latestVersion(doc.id);
   return {
     Id: doc.id,
@@ -62,9 +78,15 @@ export function documentOut(
     CreatedTimestamp: d(doc.created_ms),
     ModifiedTimestamp: d(doc.modified_ms),
     LatestVersionMetadata: v ? versionOut(ctx, v, false) : undefined,
-    ResourceState: doc.resource_state,
-    Labels: [],
+    ResourceState: doc.resource_state as ResourceStateType,
+    Labels: [...labels],
   };
+}
+
+/** Documents with their labels (one query for the labels of all). */
+export function documentsOut(ctx: OpContext, docs: readonly DocumentRow[]): DocumentMetadata[] {
+  const labels = ctx.store.labelsOf(docs.map((doc) => doc.id));
+  return docs.map((doc) => documentOut(ctx, doc, undefined, labels.get(doc.id) ?? []));
 }
 
 function checkQuota(ctx: OpContext, ownerId: string, declared: number | undefined): void {
@@ -221,17 +243,27 @@ export const abortDocumentVersionUpload: Handler = (input, ctx) => {
   return {};
 };
 
-export const getDocument: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
-  return { Metadata: documentOut(ctx, doc) };
-};
+export const getDocument = typed<GetDocumentRequest, GetDocumentResponse>((input, ctx) => {
+  const doc = requireDocument(ctx, input.DocumentId ?? '');
+  return {
+    Metadata: documentOut(ctx, doc),
+    CustomMetadata:
+      input.IncludeCustomMetadata === true ? customMetadataOut(ctx, doc.id) : undefined,
+  };
+});
 
-export const getDocumentVersion: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
-  const v = requireVersion(ctx, doc, str(input, 'VersionId') ?? '');
-  const fields = fieldList(str(input, 'Fields'));
-  return { Metadata: versionOut(ctx, v, fields.has('SOURCE')) };
-};
+export const getDocumentVersion = typed<GetDocumentVersionRequest, GetDocumentVersionResponse>(
+  (input, ctx) => {
+    const doc = requireDocument(ctx, input.DocumentId ?? '');
+    const v = requireVersion(ctx, doc, input.VersionId ?? '');
+    const fields = fieldList(input.Fields);
+    return {
+      Metadata: versionOut(ctx, v, fields.has('SOURCE')),
+      CustomMetadata:
+        input.IncludeCustomMetadata === true ? customMetadataOut(ctx, doc.id, v.id) : undefined,
+    };
+  },
+);
 
 export const describeDocumentVersions: Handler = (input, ctx) => {
   const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
@@ -282,6 +314,56 @@ export const deleteDocument: Handler = (input, ctx) => {
   ctx.blobsToDelete.push(...ctx.store.deleteDocument(doc.id));
   return {};
 };
+
+/**
+ * Deletes an ACTIVE version (with DeletePriorVersions, every ACTIVE version older than it, and
+ * keeps it). Deleted versions keep their bytes (counted in the owner's storage) until the
+ * document is deleted: RestoreDocumentVersions brings them back. A document keeps at least one
+ * version (InvalidOperationException: delete the document instead) and its name.
+ */
+export const deleteDocumentVersion = typed<DeleteDocumentVersionRequest, object>((input, ctx) => {
+  const doc = requireDocument(ctx, input.DocumentId ?? '', 'share');
+  if (RECYCLED_STATES.has(doc.resource_state)) {
+    throw prohibited(`Document ${doc.id} is ${doc.resource_state}`);
+  }
+  const v = requireVersion(ctx, doc, input.VersionId ?? '');
+  if (v.status !== 'ACTIVE') {
+    throw prohibited(
+      `Version ${v.id} is ${v.status}; an upload in progress is cancelled with AbortDocumentVersionUpload`,
+    );
+  }
+  const active = ctx.store.versions(doc.id).filter((x) => x.status === 'ACTIVE');
+  let doomed: VersionRow[];
+  if (input.DeletePriorVersions === true) {
+    doomed = active.filter((x) => x.seq < v.seq);
+  } else {
+    if (active.length === 1) {
+      throw new WorkDocsError(
+        'InvalidOperationException',
+        `Version ${v.id} is the only version of document ${doc.id}; delete the document instead`,
+      );
+    }
+    doomed = [v];
+  }
+  ctx.store.deleteVersions(
+    doc.id,
+    doomed.map((x) => x.seq),
+    ctx.now,
+  );
+  return {};
+});
+
+/** Brings back every version DeleteDocumentVersion deleted (none deleted: nothing to do). */
+export const restoreDocumentVersions = typed<RestoreDocumentVersionsRequest, object>(
+  (input, ctx) => {
+    const doc = requireDocument(ctx, input.DocumentId ?? '', 'write');
+    if (RECYCLED_STATES.has(doc.resource_state)) {
+      throw prohibited(`Document ${doc.id} is ${doc.resource_state}`);
+    }
+    ctx.store.restoreVersions(doc.id, ctx.now);
+    return {};
+  },
+);
 
 export const getDocumentPath: Handler = (input, ctx) => {
   const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');

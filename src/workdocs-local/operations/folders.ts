@@ -1,5 +1,13 @@
 /** Folders: create, read, list contents, move/rename/recycle, delete. */
-import { WorkDocsError, invalidArgument, prohibited } from '../errors.js';
+import { WorkDocsError, prohibited } from '../errors.js';
+import type {
+  DeleteFolderContentsRequest,
+  DocumentMetadata,
+  FolderMetadata,
+  GetFolderRequest,
+  GetFolderResponse,
+  ResourceStateType,
+} from '@aws-sdk/client-workdocs';
 import type { DocumentRow, FolderRow } from '../storage/store.js';
 import {
   requireFolder,
@@ -17,10 +25,13 @@ import {
   resourceState,
   str,
 } from './context.js';
-import type { Handler } from './context.js';
-import { documentOut } from './documents.js';
+import { typed } from './context.js';
+import type { Handler, OpContext } from './context.js';
+import { documentsOut } from './documents.js';
+import { customMetadataOut } from './labels.js';
 
-function folderOut(f: FolderRow): Record<string, unknown> {
+/** A folder as WorkDocs describes it; `labels` as labelsOf found them (none if absent). */
+export function folderOut(f: FolderRow, labels: readonly string[] = []): FolderMetadata {
   return {
     Id: f.id,
     Name: f.name ?? undefined,
@@ -28,27 +39,38 @@ function folderOut(f: FolderRow): Record<string, unknown> {
     ParentFolderId: f.parent_id ?? undefined,
     CreatedTimestamp: d(f.created_ms),
     ModifiedTimestamp: d(f.modified_ms),
-    ResourceState: f.resource_state,
-    Labels: [],
+    ResourceState: f.resource_state as ResourceStateType,
+    Labels: [...labels],
   };
 }
 
-export const getFolder: Handler = (input, ctx) => {
-  const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');
-  return { Metadata: folderOut(folder) };
-};
+/** Folders with their labels (one query for all). */
+export function foldersOut(ctx: OpContext, folders: readonly FolderRow[]): FolderMetadata[] {
+  const labels = ctx.store.labelsOf(folders.map((f) => f.id));
+  return folders.map((f) => folderOut(f, labels.get(f.id)));
+}
+
+export const getFolder = typed<GetFolderRequest, GetFolderResponse>((input, ctx) => {
+  const folder = requireFolder(ctx, input.FolderId ?? '');
+  const [metadata] = foldersOut(ctx, [folder]);
+  return {
+    Metadata: metadata,
+    CustomMetadata:
+      input.IncludeCustomMetadata === true ? customMetadataOut(ctx, folder.id) : undefined,
+  };
+});
 
 export const createFolder: Handler = (input, ctx) => {
   const parent = requireWritableFolder(ctx, str(input, 'ParentFolderId') ?? '');
-  const name = str(input, 'Name');
-  if (name === undefined) throw invalidArgument('Name is required');
+  // Name is optional in the model: a folder may have none (several nameless ones may coexist).
+  const name = str(input, 'Name') ?? null;
   if (ctx.store.childCount(parent.id) >= ctx.folderChildLimit) {
     throw new WorkDocsError(
       'LimitExceededException',
       `Folder ${parent.id} already has the maximum of ${ctx.folderChildLimit} children`,
     );
   }
-  if (ctx.store.folderNameTaken(parent.id, name)) {
+  if (name !== null && ctx.store.folderNameTaken(parent.id, name)) {
     throw new WorkDocsError(
       'EntityAlreadyExistsException',
       `A folder with this name already exists in folder ${parent.id}`,
@@ -105,20 +127,28 @@ export const describeFolderContents: Handler = (input, ctx) => {
     return descending ? -c : c;
   });
   const { items: pageItems, marker } = page(items, input);
-  const folders: Record<string, unknown>[] = [];
-  const documents: Record<string, unknown>[] = [];
-  for (const item of pageItems) {
-    if (item.kind === 'folder') folders.push(folderOut(item.row));
-    else documents.push(documentOut(ctx, item.row));
-  }
-  return { Folders: folders, Documents: documents, Marker: marker };
+  return { ...contentsOut(ctx, pageItems), Marker: marker };
 };
+
+/** A page of folders and documents as WorkDocs lists them: `Folders` and `Documents`, labelled. */
+export function contentsOut(
+  ctx: OpContext,
+  items: readonly ({ kind: 'folder'; row: FolderRow } | { kind: 'document'; row: DocumentRow })[],
+): { Folders: FolderMetadata[]; Documents: DocumentMetadata[] } {
+  const folders: FolderRow[] = [];
+  const documents: DocumentRow[] = [];
+  for (const item of items) {
+    if (item.kind === 'folder') folders.push(item.row);
+    else documents.push(item.row);
+  }
+  return { Folders: foldersOut(ctx, folders), Documents: documentsOut(ctx, documents) };
+}
 
 export const describeRootFolders: Handler = (input, ctx) => {
   const user = requireToken(ctx, 'DescribeRootFolders');
   const root = ctx.store.getFolder(user.root_folder_id);
   const { items, marker } = page(root ? [root] : [], input);
-  return { Folders: items.map(folderOut), Marker: marker };
+  return { Folders: foldersOut(ctx, items), Marker: marker };
 };
 
 export const updateFolder: Handler = (input, ctx) => {
@@ -168,6 +198,25 @@ export const deleteFolder: Handler = (input, ctx) => {
   ctx.blobsToDelete.push(...ctx.store.deleteFolderTree(folder.id));
   return {};
 };
+
+/**
+ * Permanently deletes what a folder shows: its subfolders (with everything below them) and its
+ * documents. On a user's recycle bin folder it empties the recycle bin: every recycled folder and
+ * document of that user is deleted for good.
+ */
+export const deleteFolderContents = typed<DeleteFolderContentsRequest, object>((input, ctx) => {
+  const folder = requireFolder(ctx, input.FolderId ?? '', 'share');
+  if (RECYCLED_STATES.has(folder.resource_state)) {
+    throw prohibited(`Folder ${folder.id} is ${folder.resource_state}`);
+  }
+  const owner = ctx.store.getUser(folder.owner_id);
+  const blobs =
+    owner?.recycle_bin_folder_id === folder.id
+      ? ctx.store.emptyRecycleBin(owner.id)
+      : ctx.store.deleteFolderContents(folder.id);
+  ctx.blobsToDelete.push(...blobs);
+  return {};
+});
 
 export const getFolderPath: Handler = (input, ctx) => {
   const folder = requireFolder(ctx, str(input, 'FolderId') ?? '');

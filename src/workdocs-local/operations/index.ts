@@ -14,10 +14,13 @@ import {
   initiateDocumentVersionUpload,
   updateDocument,
   updateDocumentVersion,
+  deleteDocumentVersion,
+  restoreDocumentVersions,
 } from './documents.js';
 import {
   createFolder,
   deleteFolder,
+  deleteFolderContents,
   describeFolderContents,
   describeRootFolders,
   getFolder,
@@ -27,6 +30,7 @@ import {
 import {
   addResourcePermissions,
   describeResourcePermissions,
+  getResources,
   removeAllResourcePermissions,
   removeResourcePermission,
 } from './sharing.js';
@@ -38,6 +42,12 @@ import {
   getCurrentUser,
   updateUser,
 } from './users.js';
+import {
+  createCustomMetadata,
+  createLabels,
+  deleteCustomMetadata,
+  deleteLabels,
+} from './labels.js';
 
 export const handlers: Record<string, Handler> = {
   UpdateUser: updateUser,
@@ -66,4 +76,12 @@ export const handlers: Record<string, Handler> = {
   GetCurrentUser: getCurrentUser,
   DescribeUsers: describeUsers,
   CreateUser: createUser,
+  GetResources: getResources,
+  DeleteDocumentVersion: deleteDocumentVersion,
+  RestoreDocumentVersions: restoreDocumentVersions,
+  DeleteFolderContents: deleteFolderContents,
+  CreateLabels: createLabels,
+  DeleteLabels: deleteLabels,
+  CreateCustomMetadata: createCustomMetadata,
+  DeleteCustomMetadata: deleteCustomMetadata,
 };

@@ -1,7 +1,11 @@
 /** Sharing: resource permissions (add, describe, remove). */
+import type { GetResourcesRequest, GetResourcesResponse } from '@aws-sdk/client-workdocs';
+import { WorkDocsError, invalidArgument } from '../errors.js';
+import type { Input } from '../model.js';
 import { requireResource } from './access.js';
-import { page, str } from './context.js';
+import { page, str, typed } from './context.js';
 import type { Handler } from './context.js';
+import { contentsOut } from './folders.js';
 
 export const addResourcePermissions: Handler = (input, ctx) => {
   const resourceId = str(input, 'ResourceId') ?? '';
@@ -59,3 +63,38 @@ export const removeAllResourcePermissions: Handler = (input, ctx) => {
   ctx.store.removeAllPermissions(resourceId);
   return {};
 };
+
+/**
+ * What was shared with a user (CollectionType SHARED_WITH_ME, the only one): the folders and
+ * documents shared with them directly, folders first, oldest share first. With a token the caller
+ * is that user (another UserId is UnauthorizedOperation); with the administrator's credentials
+ * UserId says whose collection.
+ */
+export const getResources = typed<GetResourcesRequest, GetResourcesResponse>((input, ctx) => {
+  let userId: string;
+  if (ctx.user) {
+    if (input.UserId !== undefined && input.UserId !== ctx.user.id) {
+      throw new WorkDocsError(
+        'UnauthorizedOperationException',
+        'A user may list only the resources shared with themselves',
+      );
+    }
+    userId = ctx.user.id;
+  } else {
+    if (input.UserId === undefined) {
+      throw invalidArgument('UserId is required with the administrator credentials');
+    }
+    const user = ctx.store.getUser(input.UserId);
+    if (user?.organization_id !== ctx.organizationId) {
+      throw invalidArgument(`No user ${input.UserId} in this organization`);
+    }
+    userId = user.id;
+  }
+  const shared = ctx.store.sharedWith(userId);
+  const items = [
+    ...shared.folders.map((row) => ({ kind: 'folder' as const, row })),
+    ...shared.documents.map((row) => ({ kind: 'document' as const, row })),
+  ];
+  const { items: pageItems, marker } = page(items, input as Input);
+  return { ...contentsOut(ctx, pageItems), Marker: marker };
+});

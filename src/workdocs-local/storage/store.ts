@@ -63,6 +63,8 @@ export interface VersionRow {
   modified_ms: number;
   content_created_ms: number | null;
   content_modified_ms: number | null;
+  /** When DeleteDocumentVersion deleted it (RestoreDocumentVersions brings it back); else null. */
+  deleted_ms: number | null;
 }
 
 const SCHEMA = `
@@ -128,7 +130,8 @@ CREATE TABLE IF NOT EXISTS versions (
   created_ms INTEGER NOT NULL,
   modified_ms INTEGER NOT NULL,
   content_created_ms INTEGER,
-  content_modified_ms INTEGER
+  content_modified_ms INTEGER,
+  deleted_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS versions_document ON versions(document_id);
 CREATE TABLE IF NOT EXISTS permissions (
@@ -140,6 +143,19 @@ CREATE TABLE IF NOT EXISTS permissions (
   PRIMARY KEY (resource_id, principal_id)
 );
 CREATE INDEX IF NOT EXISTS permissions_principal ON permissions(principal_id);
+CREATE TABLE IF NOT EXISTS labels (
+  resource_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (resource_id, label)
+);
+CREATE TABLE IF NOT EXISTS custom_metadata (
+  resource_id TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (resource_id, version_id, key)
+);
 `;
 
 export interface PermissionRow {
@@ -189,6 +205,11 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Data dirs written before versions could be deleted (and restored).
+    const columns = this.db.pragma('table_info(versions)') as { name: string }[];
+    if (!columns.some((c) => c.name === 'deleted_ms')) {
+      this.db.exec('ALTER TABLE versions ADD COLUMN deleted_ms INTEGER');
+    }
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -424,37 +445,36 @@ export class Store {
   }
 
   getVersion(documentId: string, versionId: string): VersionRow | undefined {
-    return this.stmt('SELECT * FROM versions WHERE document_id = ? AND id = ?').get(
-      documentId,
-      versionId,
-    ) as VersionRow | undefined;
+    return this.stmt(
+      'SELECT * FROM versions WHERE document_id = ? AND id = ? AND deleted_ms IS NULL',
+    ).get(documentId, versionId) as VersionRow | undefined;
   }
 
   versions(documentId: string): VersionRow[] {
-    return this.stmt('SELECT * FROM versions WHERE document_id = ? ORDER BY seq DESC').all(
-      documentId,
-    ) as VersionRow[];
+    return this.stmt(
+      'SELECT * FROM versions WHERE document_id = ? AND deleted_ms IS NULL ORDER BY seq DESC',
+    ).all(documentId) as VersionRow[];
   }
 
   /** The latest ACTIVE version, or the newest version if none is active yet. */
   latestVersion(documentId: string): VersionRow | undefined {
     return this.stmt(
-      `SELECT * FROM versions WHERE document_id = ?
+      `SELECT * FROM versions WHERE document_id = ? AND deleted_ms IS NULL
          ORDER BY CASE status WHEN 'ACTIVE' THEN 0 ELSE 1 END, seq DESC LIMIT 1`,
     ).get(documentId) as VersionRow | undefined;
   }
 
   hasActiveVersion(documentId: string): boolean {
     return (
-      this.stmt("SELECT 1 FROM versions WHERE document_id = ? AND status = 'ACTIVE'").get(
-        documentId,
-      ) !== undefined
+      this.stmt(
+        "SELECT 1 FROM versions WHERE document_id = ? AND status = 'ACTIVE' AND deleted_ms IS NULL",
+      ).get(documentId) !== undefined
     );
   }
 
   createDocumentWithVersion(
     doc: Omit<DocumentRow, 'id'>,
-    version: Omit<VersionRow, 'seq' | 'document_id'>,
+    version: Omit<VersionRow, 'seq' | 'document_id' | 'deleted_ms'>,
   ): {
     document: DocumentRow;
     version: VersionRow;
@@ -482,14 +502,20 @@ export class Store {
     return { document, version: v };
   }
 
-  addVersion(documentId: string, version: Omit<VersionRow, 'seq' | 'document_id'>): VersionRow {
+  addVersion(
+    documentId: string,
+    version: Omit<VersionRow, 'seq' | 'document_id' | 'deleted_ms'>,
+  ): VersionRow {
     this.insertVersion(documentId, version);
     const v = this.getVersion(documentId, version.id);
     if (!v) throw new Error('version insert failed');
     return v;
   }
 
-  private insertVersion(documentId: string, v: Omit<VersionRow, 'seq' | 'document_id'>): void {
+  private insertVersion(
+    documentId: string,
+    v: Omit<VersionRow, 'seq' | 'document_id' | 'deleted_ms'>,
+  ): void {
     this.stmt(
       `INSERT INTO versions (id, document_id, name, content_type, declared_size, status, signature, blob,
            blob_size, creator_id, created_ms, modified_ms, content_created_ms, content_modified_ms)
@@ -551,11 +577,20 @@ export class Store {
   /** Deletes a version (and its document if it was the only one); returns whether the doc went. */
   deleteVersion(seq: number, documentId: string): boolean {
     return this.db.transaction(() => {
+      const v = this.stmt('SELECT id FROM versions WHERE seq = ?').get(seq) as
+        { id: string } | undefined;
       this.stmt('DELETE FROM versions WHERE seq = ?').run(seq);
+      if (v) {
+        this.stmt('DELETE FROM custom_metadata WHERE resource_id = ? AND version_id = ?').run(
+          documentId,
+          v.id,
+        );
+      }
       const left = this.stmt('SELECT COUNT(*) AS n FROM versions WHERE document_id = ?').get(
         documentId,
       ) as { n: number };
       if (left.n === 0) {
+        this.deleteAnnotations(documentId);
         this.stmt('DELETE FROM documents WHERE id = ?').run(documentId);
         return true;
       }
@@ -632,6 +667,7 @@ export class Store {
       ).map((r) => r.blob);
       this.stmt('DELETE FROM versions WHERE document_id = ?').run(id);
       this.stmt('DELETE FROM permissions WHERE resource_id = ?').run(id);
+      this.deleteAnnotations(id);
       this.stmt('DELETE FROM documents WHERE id = ?').run(id);
       return blobs;
     })();
@@ -656,6 +692,12 @@ export class Store {
         `${tree} DELETE FROM permissions WHERE resource_id IN (SELECT id FROM tree)
            OR resource_id IN (SELECT id FROM documents WHERE parent_id IN (SELECT id FROM tree))`,
       ).run(id);
+      for (const table of ['labels', 'custom_metadata']) {
+        this.stmt(
+          `${tree} DELETE FROM ${table} WHERE resource_id IN (SELECT id FROM tree)
+           OR resource_id IN (SELECT id FROM documents WHERE parent_id IN (SELECT id FROM tree))`,
+        ).run(id);
+      }
       this.stmt(`${tree} DELETE FROM documents WHERE parent_id IN (SELECT id FROM tree)`).run(id);
       this.stmt(`${tree} DELETE FROM folders WHERE id IN (SELECT id FROM tree)`).run(id);
       return blobs;
@@ -716,6 +758,205 @@ export class Store {
 
   removeAllPermissions(resourceId: string): void {
     this.stmt('DELETE FROM permissions WHERE resource_id = ?').run(resourceId);
+  }
+
+  /**
+   * Permanently deletes what a folder shows (its subfolders with everything below them, and its
+   * documents), not what of it is in the recycle bin; returns the blobs to delete.
+   */
+  deleteFolderContents(folderId: string): string[] {
+    return this.db.transaction(() =>
+      this.deleteEach(
+        this.stmt(
+          "SELECT id FROM folders WHERE parent_id = ? AND resource_state NOT IN ('RECYCLED', 'RECYCLING')",
+        ).all(folderId) as { id: string }[],
+        this.stmt(
+          "SELECT id FROM documents WHERE parent_id = ? AND resource_state NOT IN ('RECYCLED', 'RECYCLING')",
+        ).all(folderId) as { id: string }[],
+      ),
+    )();
+  }
+
+  /** Permanently deletes every recycled folder and document of a user; returns the blobs to delete. */
+  emptyRecycleBin(ownerId: string): string[] {
+    return this.db.transaction(() =>
+      this.deleteEach(
+        this.stmt(
+          "SELECT id FROM folders WHERE owner_id = ? AND resource_state IN ('RECYCLED', 'RECYCLING')",
+        ).all(ownerId) as { id: string }[],
+        this.stmt(
+          "SELECT id FROM documents WHERE owner_id = ? AND resource_state IN ('RECYCLED', 'RECYCLING')",
+        ).all(ownerId) as { id: string }[],
+      ),
+    )();
+  }
+
+  private deleteEach(folders: { id: string }[], documents: { id: string }[]): string[] {
+    const blobs: string[] = [];
+    for (const f of folders) blobs.push(...this.deleteFolderTree(f.id));
+    // A document below a folder deleted above is gone already: deleting it again finds nothing.
+    for (const d of documents) blobs.push(...this.deleteDocument(d.id));
+    return blobs;
+  }
+
+  // ---- resources shared with a user (GetResources) ----
+
+  /**
+   * The ACTIVE folders and documents shared directly with `userId` (not those below a shared
+   * folder), oldest share first; documents only once a version is ACTIVE.
+   */
+  sharedWith(userId: string): { folders: FolderRow[]; documents: DocumentRow[] } {
+    const folders = this.stmt(
+      `SELECT f.* FROM permissions p JOIN folders f ON f.id = p.resource_id
+         WHERE p.principal_id = ? AND f.resource_state = 'ACTIVE' ORDER BY p.created_ms, f.id`,
+    ).all(userId) as FolderRow[];
+    const documents = this.stmt(
+      `SELECT d.* FROM permissions p JOIN documents d ON d.id = p.resource_id
+         WHERE p.principal_id = ? AND d.resource_state = 'ACTIVE'
+           AND EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id
+                         AND v.status = 'ACTIVE' AND v.deleted_ms IS NULL)
+         ORDER BY p.created_ms, d.id`,
+    ).all(userId) as DocumentRow[];
+    return { folders, documents };
+  }
+
+  // ---- deleted versions (DeleteDocumentVersion, RestoreDocumentVersions) ----
+
+  /**
+   * Marks versions deleted (their rows and bytes stay, for RestoreDocumentVersions). The document
+   * keeps its name: the version that is latest afterwards carries it.
+   */
+  deleteVersions(documentId: string, seqs: readonly number[], now: number): void {
+    if (seqs.length === 0) return;
+    this.db.transaction(() => {
+      const mark = this.stmt(
+        'UPDATE versions SET deleted_ms = ? WHERE seq = ? AND document_id = ? AND deleted_ms IS NULL',
+      );
+      for (const seq of seqs) mark.run(now, seq, documentId);
+      this.nameLatestAfterDocument(documentId, now);
+    })();
+  }
+
+  /** Brings back every deleted version of a document; returns how many. */
+  restoreVersions(documentId: string, now: number): number {
+    return this.db.transaction(() => {
+      const { changes } = this.stmt(
+        'UPDATE versions SET deleted_ms = NULL WHERE document_id = ? AND deleted_ms IS NOT NULL',
+      ).run(documentId);
+      if (changes > 0) this.nameLatestAfterDocument(documentId, now);
+      return changes;
+    })();
+  }
+
+  private nameLatestAfterDocument(documentId: string, now: number): void {
+    this.stmt(
+      `UPDATE versions SET name = (SELECT name FROM documents WHERE id = ?) WHERE seq =
+         (SELECT seq FROM versions WHERE document_id = ? AND status = 'ACTIVE' AND deleted_ms IS NULL
+            ORDER BY seq DESC LIMIT 1)`,
+    ).run(documentId, documentId);
+    this.stmt('UPDATE documents SET modified_ms = ? WHERE id = ?').run(now, documentId);
+  }
+
+  // ---- labels and custom metadata (on a folder, a document or a document version) ----
+
+  /** The labels of each resource (in the order they were added); a resource without any is absent. */
+  labelsOf(resourceIds: readonly string[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    if (resourceIds.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT resource_id, label FROM labels WHERE resource_id IN (${resourceIds
+          .map(() => '?')
+          .join(',')}) ORDER BY created_ms, rowid`,
+      )
+      .all(...resourceIds) as { resource_id: string; label: string }[];
+    for (const r of rows) {
+      const list = out.get(r.resource_id) ?? [];
+      list.push(r.label);
+      out.set(r.resource_id, list);
+    }
+    return out;
+  }
+
+  /** Adds labels (those already there stay once); false, adding none, if more than `max` would result. */
+  addLabels(resourceId: string, labels: readonly string[], max: number, now: number): boolean {
+    return this.db.transaction(() => {
+      const existing = new Set(this.labelsOf([resourceId]).get(resourceId) ?? []);
+      const added = [...new Set(labels)].filter((l) => !existing.has(l));
+      if (existing.size + added.length > max) return false;
+      const insert = this.stmt(
+        'INSERT INTO labels (resource_id, label, created_ms) VALUES (?, ?, ?)',
+      );
+      for (const label of added) insert.run(resourceId, label, now);
+      return true;
+    })();
+  }
+
+  removeLabels(resourceId: string, labels: readonly string[] | 'all'): void {
+    if (labels === 'all') {
+      this.stmt('DELETE FROM labels WHERE resource_id = ?').run(resourceId);
+      return;
+    }
+    const remove = this.stmt('DELETE FROM labels WHERE resource_id = ? AND label = ?');
+    this.db.transaction(() => {
+      for (const label of labels) remove.run(resourceId, label);
+    })();
+  }
+
+  /** Custom metadata of a resource (`versionId` null) or of one of a document's versions. */
+  customMetadata(resourceId: string, versionId: string | null): Record<string, string> {
+    const rows = this.stmt(
+      'SELECT key, value FROM custom_metadata WHERE resource_id = ? AND version_id = ? ORDER BY key',
+    ).all(resourceId, versionId ?? '') as { key: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Sets keys (replacing their values); false, changing nothing, if more than `max` keys would result. */
+  putCustomMetadata(
+    resourceId: string,
+    versionId: string | null,
+    entries: Record<string, string>,
+    max: number,
+  ): boolean {
+    return this.db.transaction(() => {
+      const existing = this.customMetadata(resourceId, versionId);
+      const keys = new Set([...Object.keys(existing), ...Object.keys(entries)]);
+      if (keys.size > max) return false;
+      const upsert = this.stmt(
+        `INSERT INTO custom_metadata (resource_id, version_id, key, value) VALUES (?, ?, ?, ?)
+         ON CONFLICT(resource_id, version_id, key) DO UPDATE SET value = excluded.value`,
+      );
+      for (const [key, value] of Object.entries(entries)) {
+        upsert.run(resourceId, versionId ?? '', key, value);
+      }
+      return true;
+    })();
+  }
+
+  removeCustomMetadata(
+    resourceId: string,
+    versionId: string | null,
+    keys: readonly string[] | 'all',
+  ): void {
+    if (keys === 'all') {
+      this.stmt('DELETE FROM custom_metadata WHERE resource_id = ? AND version_id = ?').run(
+        resourceId,
+        versionId ?? '',
+      );
+      return;
+    }
+    const remove = this.stmt(
+      'DELETE FROM custom_metadata WHERE resource_id = ? AND version_id = ? AND key = ?',
+    );
+    this.db.transaction(() => {
+      for (const key of keys) remove.run(resourceId, versionId ?? '', key);
+    })();
+  }
+
+  /** Removes the labels and all custom metadata (its versions' too) of a resource. */
+  private deleteAnnotations(resourceId: string): void {
+    this.stmt('DELETE FROM labels WHERE resource_id = ?').run(resourceId);
+    this.stmt('DELETE FROM custom_metadata WHERE resource_id = ?').run(resourceId);
   }
 
   /** Every blob name referenced by a version (for sweeping orphans at start). */
