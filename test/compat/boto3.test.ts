@@ -203,6 +203,43 @@ if (!haveBoto3) {
       expect((s.pathNames as unknown[]).slice(-2)).toEqual(s.expectedPathTail);
     });
 
+    it('delete_document_version, restore_document_versions: versions leave and come back (204)', () => {
+      const s = step('delete_and_restore_versions');
+      expect(s.deleteHttpStatus).toBe(204);
+      expect(s.restoreHttpStatus).toBe(204);
+      expect(s.afterDelete).toBe(true);
+      expect(s.latestAfterDeleteIsFirst).toBe(true);
+      expect(s.onlyVersionError).toEqual({ class: 'InvalidOperationException', httpStatus: 405 });
+      expect(s.afterRestore).toBe(true);
+      expect(s.latestAfterRestoreIsSecond).toBe(true);
+      expect(s.afterDeletePrior).toBe(true);
+      expect(s.finalVersions).toBe(true);
+    });
+
+    it("get_resources lists what was shared with a user; another user's collection is refused", () => {
+      const s = step('get_resources_shared_with_me');
+      expect(s.documentsBefore).toBe(0);
+      expect(s.sharedDocumentListed).toBe(true);
+      expect(s.folders).toBe(0);
+      expect(s.latestName).toBe('renamed by boto3 \u00e0 + & = %.txt');
+      expect(s.ownCollectionEmpty).toBe(true);
+      expect(s.otherUserRefusedStatus).toBe(403);
+    });
+
+    it('delete_folder_contents empties a folder and keeps it (204); create_folder without Name', () => {
+      const s = step('delete_folder_contents');
+      expect(s.httpStatus).toBe(204);
+      expect(s.empty).toBe(true);
+      expect(s.folderKept).toBe(true);
+      expect(s.subfolderGone).toBe(true);
+    });
+
+    it('labels and custom metadata round-trip, lists in the query string included', () => {
+      const s = step('labels_and_custom_metadata');
+      expect(s.labels).toEqual(['boto3']);
+      expect(s.customMetadata).toEqual({ project: 'apollo' });
+    });
+
     it('a missing document raises client.exceptions.EntityNotExistsException with EntityIds', () => {
       const s = step('error_entity_not_exists');
       expect(s.class).toBe('EntityNotExistsException');

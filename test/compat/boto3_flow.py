@@ -340,6 +340,7 @@ def _():
         DocumentSizeInBytes=len(second),
     )
     new_id = res["Metadata"]["LatestVersionMetadata"]["Id"]
+    state["secondVersionId"] = new_id
     upload = res["UploadMetadata"]
     put_status, _body = http("PUT", upload["UploadUrl"], data=second, headers=upload["SignedHeaders"])
     client.update_document_version(
@@ -400,6 +401,145 @@ def _():
         "expectedPathTail": [state["folderName"], renamed],
         "names": names,
         "expected": expected,
+    }
+
+
+def version_ids(document_id):
+    res = client.describe_document_versions(AuthenticationToken=TOKEN, DocumentId=document_id)
+    return [v["Id"] for v in res["DocumentVersions"]]
+
+
+def latest_version_id(document_id):
+    res = client.get_document(AuthenticationToken=TOKEN, DocumentId=document_id)
+    return res["Metadata"]["LatestVersionMetadata"]["Id"]
+
+
+@step("delete_and_restore_versions")
+def _():
+    doc, first, second = state["documentId"], state["versionId"], state["secondVersionId"]
+    deleted = client.delete_document_version(
+        AuthenticationToken=TOKEN, DocumentId=doc, VersionId=second, DeletePriorVersions=False
+    )
+    after_delete = version_ids(doc)
+    latest_after_delete = latest_version_id(doc)
+    only_version_error = None
+    try:
+        client.delete_document_version(
+            AuthenticationToken=TOKEN, DocumentId=doc, VersionId=first, DeletePriorVersions=False
+        )
+    except client.exceptions.InvalidOperationException as err:
+        only_version_error = {
+            "class": type(err).__name__,
+            "httpStatus": err.response["ResponseMetadata"]["HTTPStatusCode"],
+        }
+    restored = client.restore_document_versions(AuthenticationToken=TOKEN, DocumentId=doc)
+    after_restore = version_ids(doc)
+    latest_after_restore = latest_version_id(doc)
+    client.delete_document_version(
+        AuthenticationToken=TOKEN, DocumentId=doc, VersionId=second, DeletePriorVersions=True
+    )
+    after_prior = version_ids(doc)
+    client.restore_document_versions(AuthenticationToken=TOKEN, DocumentId=doc)
+    observed = {
+        "deleteHttpStatus": deleted["ResponseMetadata"]["HTTPStatusCode"],
+        "restoreHttpStatus": restored["ResponseMetadata"]["HTTPStatusCode"],
+        "afterDelete": after_delete == [first],
+        "latestAfterDeleteIsFirst": latest_after_delete == first,
+        "onlyVersionError": only_version_error,
+        "afterRestore": after_restore == [second, first],
+        "latestAfterRestoreIsSecond": latest_after_restore == second,
+        "afterDeletePrior": after_prior == [second],
+        "finalVersions": version_ids(doc) == [second, first],
+    }
+    observed["ok"] = (
+        observed["deleteHttpStatus"] == 204
+        and observed["restoreHttpStatus"] == 204
+        and only_version_error is not None
+        and all(observed[k] for k in ("afterDelete", "latestAfterDeleteIsFirst", "afterRestore",
+                                      "latestAfterRestoreIsSecond", "afterDeletePrior", "finalVersions"))
+    )
+    return observed
+
+
+@step("get_resources_shared_with_me")
+def _():
+    # The administrator (no token) creates a user and lists what was shared with them.
+    username = "boto3-" + uuid.uuid4().hex[:8]
+    user = client.create_user(
+        Username=username, GivenName="Boto", Surname="Three", Password="correct-horse-battery-1"
+    )["User"]
+    before = client.get_resources(UserId=user["Id"], CollectionType="SHARED_WITH_ME")
+    client.add_resource_permissions(
+        AuthenticationToken=TOKEN,
+        ResourceId=state["documentId"],
+        Principals=[{"Id": user["Id"], "Type": "USER", "Role": "VIEWER"}],
+    )
+    after = client.get_resources(UserId=user["Id"], CollectionType="SHARED_WITH_ME", Limit=10)
+    mine = client.get_resources(AuthenticationToken=TOKEN)
+    refused = None
+    try:
+        client.get_resources(AuthenticationToken=TOKEN, UserId=user["Id"])
+    except client.exceptions.UnauthorizedOperationException as err:
+        refused = err.response["ResponseMetadata"]["HTTPStatusCode"]
+    documents = [d["Id"] for d in after.get("Documents", [])]
+    return {
+        "ok": before.get("Documents", []) == []
+        and documents == [state["documentId"]]
+        and mine.get("Documents", []) == []
+        and refused == 403,
+        "documentsBefore": len(before.get("Documents", [])),
+        "sharedDocumentListed": documents == [state["documentId"]],
+        "folders": len(after.get("Folders", [])),
+        "latestName": (after.get("Documents") or [{}])[0].get("LatestVersionMetadata", {}).get("Name"),
+        "ownCollectionEmpty": mine.get("Documents", []) == [] and mine.get("Folders", []) == [],
+        "otherUserRefusedStatus": refused,
+    }
+
+
+@step("delete_folder_contents")
+def _():
+    folder = client.create_folder(
+        AuthenticationToken=TOKEN, Name="to empty " + uuid.uuid4().hex[:6], ParentFolderId=ROOT_FOLDER_ID
+    )["Metadata"]["Id"]
+    sub = client.create_folder(AuthenticationToken=TOKEN, Name="inner", ParentFolderId=folder)["Metadata"]["Id"]
+    client.create_folder(AuthenticationToken=TOKEN, ParentFolderId=sub)  # no Name: optional in the model
+    res = client.delete_folder_contents(AuthenticationToken=TOKEN, FolderId=folder)
+    listing = client.describe_folder_contents(AuthenticationToken=TOKEN, FolderId=folder)
+    still_there = client.get_folder(AuthenticationToken=TOKEN, FolderId=folder)["Metadata"]["Id"] == folder
+    sub_gone = False
+    try:
+        client.get_folder(AuthenticationToken=TOKEN, FolderId=sub)
+    except client.exceptions.EntityNotExistsException:
+        sub_gone = True
+    empty = listing.get("Folders", []) == [] and listing.get("Documents", []) == []
+    status = res["ResponseMetadata"]["HTTPStatusCode"]
+    return {
+        "ok": status == 204 and empty and still_there and sub_gone,
+        "httpStatus": status,
+        "empty": empty,
+        "folderKept": still_there,
+        "subfolderGone": sub_gone,
+    }
+
+
+@step("labels_and_custom_metadata")
+def _():
+    doc = state["documentId"]
+    client.create_labels(AuthenticationToken=TOKEN, ResourceId=doc, Labels=["boto3", "two words", "a+b"])
+    # A list in the query string: botocore repeats the key.
+    client.delete_labels(AuthenticationToken=TOKEN, ResourceId=doc, Labels=["two words", "a+b"])
+    labels = client.get_document(AuthenticationToken=TOKEN, DocumentId=doc)["Metadata"].get("Labels")
+    client.create_custom_metadata(
+        AuthenticationToken=TOKEN, ResourceId=doc, CustomMetadata={"project": "apollo", "cost center": "42"}
+    )
+    client.delete_custom_metadata(AuthenticationToken=TOKEN, ResourceId=doc, Keys=["cost center"])
+    metadata = client.get_document(
+        AuthenticationToken=TOKEN, DocumentId=doc, IncludeCustomMetadata=True
+    ).get("CustomMetadata")
+    return {
+        "ok": labels == ["boto3"] and metadata == {"project": "apollo"},
+        "labels": labels,
+        "customMetadata": metadata,
     }
 
 
