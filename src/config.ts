@@ -19,6 +19,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** OpenTelemetry (both parts): tracing is on when the OTLP endpoint is set. */
+const otelSchema = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .transform((v) => (v.trim() === '' ? undefined : v))
+    .pipe(httpUrl.optional())
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(256).optional(),
+};
+
 /** Development key pair of WorkDocs Local; documented in the README, printed at start. */
 export const DEV_ACCESS_KEY_ID = 'AKIAWORKDOCSLOCAL000';
 export const DEV_SECRET_ACCESS_KEY = 'workdocs-local-development-secret-key-0000';
@@ -37,6 +47,7 @@ const workdocsLocalSchema = z.object({
   WORKDOCS_LOCAL_PUBLIC_URL: httpUrl.optional(),
   WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES: z.coerce.number().int().min(0).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ...otelSchema,
 });
 
 export interface WorkDocsLocalConfig {
@@ -56,6 +67,10 @@ export interface WorkDocsLocalConfig {
   defaultStorageBytes: number | undefined;
   /** Default: LOG_LEVEL, else `silent` under vitest, else `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where spans go (OTLP/HTTP); undefined = tracing off. */
+  otlpEndpoint?: string | undefined;
+  /** `OTEL_SERVICE_NAME`; default `workdocs-local`. */
+  serviceName?: string | undefined;
 }
 
 const gatewaySchema = z.object({
@@ -74,7 +89,24 @@ const gatewaySchema = z.object({
   GATEWAY_MAX_DEPTH: positiveInt.default(12),
   GATEWAY_MAX_TOKENS: positiveInt.default(2000),
   GATEWAY_MAX_DIRECTIVES: positiveInt.default(50),
+  GATEWAY_READY_CACHE_MS: positiveInt.max(3_600_000).default(2000),
+  GATEWAY_METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(10_000).default(100),
+  GATEWAY_METRICS_OPERATION_NAMES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== ''),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,63}$/, 'expected GraphQL operation names'),
+      ),
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...otelSchema,
 });
 
 export interface GatewayConfig {
@@ -104,6 +136,16 @@ export interface GatewayConfig {
   /** The most directives of one operation (graphql-armor). */
   maxDirectives: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How long `GET /ready` reuses the result of its WorkDocs probe (ms). */
+  readyCacheMs: number;
+  /** Without an allow-list: how many distinct operation names become metric labels. */
+  metricsMaxOperationNames: number;
+  /** When non-empty: the only operation names that become metric labels. */
+  metricsOperationNames: readonly string[] | undefined;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where spans go (OTLP/HTTP); undefined = tracing off. */
+  otlpEndpoint: string | undefined;
+  /** `OTEL_SERVICE_NAME`; default `workdocs-graphql`. */
+  serviceName: string | undefined;
 }
 
 function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
@@ -134,6 +176,8 @@ export function loadWorkDocsLocalConfig(env: Env = process.env): WorkDocsLocalCo
     publicUrl: e.WORKDOCS_LOCAL_PUBLIC_URL,
     defaultStorageBytes: e.WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES,
     logLevel: e.LOG_LEVEL ?? (env.VITEST !== undefined ? 'silent' : 'info'),
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: e.OTEL_SERVICE_NAME,
   };
 }
 
@@ -155,5 +199,10 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     maxTokens: e.GATEWAY_MAX_TOKENS,
     maxDirectives: e.GATEWAY_MAX_DIRECTIVES,
     logLevel: e.LOG_LEVEL,
+    readyCacheMs: e.GATEWAY_READY_CACHE_MS,
+    metricsMaxOperationNames: e.GATEWAY_METRICS_MAX_OPERATION_NAMES,
+    metricsOperationNames: e.GATEWAY_METRICS_OPERATION_NAMES,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: e.OTEL_SERVICE_NAME,
   };
 }

@@ -54,7 +54,15 @@ Gateway
   GATEWAY_MAX_DEPTH                      deepest nesting of fields, fragments flattened (default 12; deeper → 400)
   GATEWAY_MAX_TOKENS                     most tokens in one GraphQL document (default 2000; more → GRAPHQL_PARSE_FAILED, 400)
   GATEWAY_MAX_DIRECTIVES                 most directives in one operation (default 50; more → GRAPHQL_VALIDATION_FAILED, 400)
+  GATEWAY_READY_CACHE_MS                 how long GET /ready reuses its WorkDocs probe (default 2000)
+  GATEWAY_METRICS_MAX_OPERATION_NAMES    distinct operation names that become metric labels (default 100;
+                                         later names are counted as (other))
+  GATEWAY_METRICS_OPERATION_NAMES        comma-separated operation names: when set, the ONLY names that
+                                         become metric labels (others are (other))
   LOG_LEVEL                              fatal | error | warn | info | debug | trace | silent (default info)
+  OTEL_EXPORTER_OTLP_ENDPOINT            OpenTelemetry: send spans (OTLP/HTTP) to <endpoint>/v1/traces;
+                                         unset = tracing off (the embedded WorkDocs Local traces too)
+  OTEL_SERVICE_NAME                      service.name of the gateway's spans (default workdocs-graphql)
 
 Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)
   WORKDOCS_LOCAL_PORT                    port (default 4100)

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import { bearerToken } from './auth.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { RequestObservation } from './observability/request-observation.js';
 import { WorkDocsCaller } from './workdocs-client.js';
 
 export interface GatewayContext {
@@ -21,8 +22,10 @@ export interface GatewayContext {
   workdocs: WorkDocsCaller;
   /** This request's DataLoaders (`createLoaders`): never shared across requests or users. */
   loaders: Loaders;
-  /** A child logger of this request. */
+  /** A child logger of this request (its bindings carry `reqId`). */
   log: Logger;
+  /** What is recorded about this request (metrics, access log, span); see `observability/`. */
+  observation?: RequestObservation | undefined;
 }
 
 /** The context of one GraphQL request; throws UNAUTHENTICATED for a malformed `Authorization`. */
@@ -35,19 +38,23 @@ export function createRequestContext(
       'allowServiceCredentials' | 'timeoutMs' | 'maxConcurrentUpstreamCalls'
     >;
     log: Logger;
+    /** The request's observation; its child logger becomes the context's `log`. */
+    observation?: RequestObservation | undefined;
     /** false = loaders without batching or caching (benchmark only; see `GatewayServerOptions`). */
     dataLoader?: boolean | undefined;
   },
 ): GatewayContext {
   const { client, config } = deps;
   const authenticationToken = bearerToken(req.headers.authorization);
-  const log = deps.log.child({ reqId: req.headers['x-request-id'] ?? undefined });
+  const { observation } = deps;
+  const log = observation?.log ?? deps.log;
   const workdocs = new WorkDocsCaller(client, {
     authenticationToken,
     allowServiceCredentials: config.allowServiceCredentials,
     timeoutMs: config.timeoutMs,
     maxConcurrentCalls: config.maxConcurrentUpstreamCalls,
     log,
+    observer: observation,
   });
   return {
     authenticationToken,
@@ -58,5 +65,6 @@ export function createRequestContext(
       batchAndCache: deps.dataLoader ?? true,
     }),
     log,
+    observation,
   };
 }

@@ -30,15 +30,18 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
-/** Answers an `HttpError` as a GraphQL-shaped error response. */
-export function sendHttpError(res: http.ServerResponse, err: HttpError): void {
+/**
+ * Answers an `HttpError` as a GraphQL-shaped error response (with the gateway's request id in
+ * `extensions.gatewayRequestId` when given).
+ */
+export function sendHttpError(res: http.ServerResponse, err: HttpError, requestId?: string): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  sendJson(res, err.status, {
-    errors: [{ message: err.message, extensions: { code: err.code } }],
-  });
+  const extensions =
+    requestId === undefined ? { code: err.code } : { code: err.code, gatewayRequestId: requestId };
+  sendJson(res, err.status, { errors: [{ message: err.message, extensions }] });
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {

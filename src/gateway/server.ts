@@ -14,8 +14,10 @@
  *   `Content-Type: application/json` (or an `apollo-require-preflight` header).
  * - `GET /graphql`, `GET /` — GraphQL over GET (queries only), or, with `Accept: text/html` in
  *   development, the Apollo Sandbox landing page.
- * - `GET /health` — 200 `{"status":"ok"}`.
+ * - `GET /health` — 200 `{"status":"ok"}` (liveness).
  * - `GET /demo` — the browser demo page (`examples/web/`), never in production.
+ * - `GET /ready` — 200 when WorkDocs answers a cached probe, else 503; `GET /metrics` — Prometheus
+ *   text. Request ids, the access log and tracing: `observability/index.ts`.
  *
  * Production (`NODE_ENV=production`): no landing page, no introspection, no stack traces, and the
  * messages of unexpected (INTERNAL_SERVER_ERROR) errors are replaced by a generic one.
@@ -34,7 +36,9 @@ import { makeFormatError } from './format-error.js';
 import { HttpError, parseBody, sendHttpError, sendJson } from './http.js';
 import { landingPagePlugin, type SandboxInitialState } from './landing-page.js';
 import { limitsPlugin, operationShapeLimits } from './limits.js';
+import { addRequestIdToBody, createObservability } from './observability/index.js';
 import { buildGatewaySchema } from './schema.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import { createWorkDocsClient, type WorkDocsCredentials } from './workdocs-client.js';
 
 export { MAX_BODY_BYTES } from './http.js';
@@ -58,6 +62,8 @@ export interface GatewayServerOptions {
   dataLoader?: boolean | undefined;
   /** The demo page at `/demo` (never served in production): where it is built, the token to prefill. */
   demo?: DemoPageOptions | undefined;
+  /** Tests: the OpenTelemetry setup to use (e.g. over an in-memory exporter). */
+  telemetry?: Telemetry | undefined;
 }
 
 export interface GatewayServer {
@@ -80,6 +86,13 @@ export async function createGatewayServer(
     credentials: options.credentials,
   });
   const schema = buildGatewaySchema();
+  const observability = createObservability({
+    config,
+    log,
+    schema,
+    client,
+    telemetry: options.telemetry,
+  });
 
   const shapeLimits = operationShapeLimits(config);
 
@@ -100,11 +113,16 @@ export async function createGatewayServer(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       limitsPlugin(schema, config),
       landingPagePlugin(config.production, options.sandbox),
+      observability.plugin,
     ],
   });
   await apollo.start();
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    requestId: string,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     corsHeaders(res);
     if (req.method === 'OPTIONS') {
@@ -124,6 +142,7 @@ export async function createGatewayServer(
       await demoPage(req, res, url.pathname);
       return;
     }
+    if (observability.serve(url.pathname, req, res)) return;
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       sendJson(res, 404, { error: `Not found: ${url.pathname}. GraphQL is at /graphql.` });
       return;
@@ -132,6 +151,7 @@ export async function createGatewayServer(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    const observation = observability.begin(req, res, requestId);
     const body = await parseBody(req);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
@@ -142,13 +162,26 @@ export async function createGatewayServer(
       },
       context: () =>
         Promise.resolve(
-          createRequestContext(req, { client, config, log, dataLoader: options.dataLoader }),
+          createRequestContext(req, {
+            client,
+            config,
+            log,
+            observation,
+            dataLoader: options.dataLoader,
+          }),
         ),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      let text = response.body.string;
+      if (!observation.responded && res.statusCode >= 400) {
+        // Answered before Apollo's request pipeline (e.g. a malformed Authorization header).
+        const patched = addRequestIdToBody(text, requestId);
+        text = patched.text;
+        if (patched.code !== undefined) observation.errors(patched.code);
+      }
+      res.end(text);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -156,16 +189,20 @@ export async function createGatewayServer(
   }
 
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res).catch((err: unknown) => {
+    const requestId = observability.requestId(req, res);
+    handle(req, res, requestId).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        sendHttpError(res, err);
+        sendHttpError(res, err, requestId);
         return;
       }
-      log.error({ err }, 'request failed');
+      log.error({ err, reqId: requestId }, 'request failed');
       if (!res.headersSent) {
         sendJson(res, 500, {
           errors: [
-            { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+            {
+              message: 'Internal server error',
+              extensions: { code: 'INTERNAL_SERVER_ERROR', gatewayRequestId: requestId },
+            },
           ],
         });
       } else res.end();
@@ -192,6 +229,7 @@ export async function createGatewayServer(
       closing ??= (async () => {
         await apollo.stop();
         client.destroy();
+        await observability.close();
       })();
       return closing;
     },

@@ -38,6 +38,7 @@ import type { Logger } from 'pino';
 import { Agent } from 'undici';
 import { GatewayError, isWorkDocsExceptionName, WORKDOCS_EXCEPTIONS } from './errors.js';
 import { installSignalMiddleware, setCallSignal, SignalHttpHandler } from './sdk-abort.js';
+import { tagCall, type WorkDocsCallObserver } from './observability/workdocs-calls.js';
 import { Semaphore } from './semaphore.js';
 
 export interface WorkDocsCredentials {
@@ -96,6 +97,8 @@ export interface WorkDocsCallerOptions {
   /** Attempts for reads (1 = no retry). Default 3. */
   maxReadAttempts?: number;
   log?: Logger | undefined;
+  /** Told about every call (metrics, access log); tags calls for the SDK middleware. */
+  observer?: WorkDocsCallObserver | undefined;
 }
 
 const NETWORK_ERROR_CODES = new Set([
@@ -251,7 +254,33 @@ export class WorkDocsCaller {
         });
       }
     }
-    return this.semaphore.run(() => this.sendWithDeadline(command, operation));
+    const observer = this.options.observer;
+    if (observer === undefined) {
+      return this.semaphore.run(() => this.sendWithDeadline(command, operation));
+    }
+    return this.semaphore.run(() => this.sendObserved(command, operation, observer));
+  }
+
+  /** `sendWithDeadline`, reported to `observer` (attempts are counted by the SDK middleware). */
+  private async sendObserved<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    command: WorkDocsCommand<I, O>,
+    operation: string,
+    observer: WorkDocsCallObserver,
+  ): Promise<O> {
+    const tag = tagCall(command.input, observer);
+    const started = performance.now();
+    try {
+      const output = await this.sendWithDeadline(command, operation);
+      observer.onCall(operation, undefined, started, tag.attempts);
+      return output;
+    } catch (err) {
+      const failure =
+        err instanceof GatewayError
+          ? err
+          : new GatewayError({ code: 'INTERNAL_SERVER_ERROR', message: String(err), cause: err });
+      observer.onCall(operation, failure, started, tag.attempts);
+      throw err;
+    }
   }
 
   private async sendWithDeadline<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
@@ -294,7 +323,7 @@ export class WorkDocsCaller {
               attempt,
               code: normalized.code,
               exception: normalized.exceptionName,
-              requestId: normalized.requestId,
+              workdocsRequestId: normalized.requestId,
               httpStatus: normalized.httpStatus,
               retrying: mayRetry,
             },

@@ -276,7 +276,10 @@ describe("malformed requests are the client's error, not INTERNAL_SERVER_ERROR",
     expect(res.status).toBe(400);
     const body = (await res.json()) as GraphQLBody;
     expect(body.errors?.[0]?.message).toBe('provided sha does not match query');
-    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_REQUEST',
+      gatewayRequestId: expect.any(String) as string,
+    });
   });
 
   test('a subscription (this subgraph has none) → 400 GRAPHQL_VALIDATION_FAILED, message kept in production', async () => {
@@ -356,7 +359,10 @@ describe('HTTP routes', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
       errors: [
-        { message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+        {
+          message: 'The request body is not valid JSON',
+          extensions: { code: 'BAD_REQUEST', gatewayRequestId: expect.any(String) as string },
+        },
       ],
     });
     expect((await post(stack.gatewayUrl, '{ __typename }', {})).status).toBe(200);
@@ -373,7 +379,10 @@ describe('HTTP routes', () => {
     });
     expect(res.status).toBe(413);
     const body = (await res.json()) as GraphQLBody;
-    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_REQUEST',
+      gatewayRequestId: expect.any(String) as string,
+    });
     expect(body.errors?.[0]?.message).toContain('larger than');
   });
 });
