@@ -73,28 +73,49 @@ interface FieldInfo {
   defaults: Map<string, unknown>;
 }
 
+/** Field lookups per schema, computed once per (type, field): they run for every request. */
+const fieldInfoCache = new WeakMap<GraphQLSchema, Map<string, FieldInfo | undefined>>();
+
 /** Field lookup by the types' string forms, so it works with any copy of graphql-js. */
 function fieldInfo(
   schema: GraphQLSchema,
   parentType: string,
   field: string,
 ): FieldInfo | undefined {
+  let cache = fieldInfoCache.get(schema);
+  if (cache === undefined) {
+    cache = new Map();
+    fieldInfoCache.set(schema, cache);
+  }
+  const key = `${parentType}.${field}`;
+  if (cache.has(key)) return cache.get(key);
   const type = schema.getType(parentType) as { getFields?: () => Record<string, unknown> } | null;
   const def = type?.getFields?.()[field] as
     { type: unknown; args?: readonly { name: string; defaultValue?: unknown }[] } | undefined;
-  if (def === undefined) return undefined;
-  const printed = String(def.type);
-  return {
-    typeName: printed.replace(/[[\]!]/g, ''),
-    isList: printed.includes('['),
-    defaults: new Map((def.args ?? []).map((a) => [a.name, a.defaultValue])),
-  };
+  const printed = def === undefined ? undefined : String(def.type);
+  const info =
+    def === undefined || printed === undefined
+      ? undefined
+      : {
+          typeName: printed.replace(/[[\]!]/g, ''),
+          isList: printed.includes('['),
+          defaults: new Map((def.args ?? []).map((a) => [a.name, a.defaultValue])),
+        };
+  cache.set(key, info);
+  return info;
 }
 
-function valueOf(node: ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
+/** The variables of one estimate, and whether the estimate read any of them. */
+interface Variables {
+  values: Readonly<Record<string, unknown>>;
+  read: boolean;
+}
+
+function valueOf(node: ValueNode, variables: Variables): unknown {
   switch (node.kind) {
     case Kind.VARIABLE:
-      return variables[node.name.value];
+      variables.read = true;
+      return variables.values[node.name.value];
     case Kind.INT:
       return Number(node.value);
     case Kind.LIST:
@@ -111,7 +132,7 @@ function multiplier(
   info: FieldInfo | undefined,
   parentType: string,
   args: readonly { name: { value: string }; value: ValueNode }[],
-  variables: Readonly<Record<string, unknown>>,
+  variables: Variables,
 ): number {
   if (info === undefined) return 1;
   if (info.defaults.has('first')) {
@@ -139,6 +160,16 @@ export function estimateCost(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
+  limit: number,
+): number {
+  return estimate(schema, document, operation, { values: variables, read: false }, limit);
+}
+
+function estimate(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
   limit: number,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -173,6 +204,9 @@ export function estimateCost(
   return total;
 }
 
+/** Costs of operations whose estimate reads no variable (complete counts only). */
+const constantCosts = new WeakMap<OperationDefinitionNode, number>();
+
 /**
  * Throws the BAD_USER_INPUT error (HTTP 400) when the operation's estimated cost is above `limit`;
  * `rawVariables` are the request's, coerced here as execution will.
@@ -184,9 +218,16 @@ export function checkCost(
   rawVariables: Readonly<Record<string, unknown>>,
   limit: number,
 ): void {
-  const variables = coercedVariables(schema, operation, rawVariables);
-  if (variables === undefined) return;
-  const cost = estimateCost(schema, document, operation, variables, limit);
+  const constant = constantCosts.get(operation);
+  if (constant !== undefined && constant <= limit) return;
+  const values = coercedVariables(schema, operation, rawVariables);
+  if (values === undefined) return;
+  const variables = { values, read: false };
+  const cost = estimate(schema, document, operation, variables, limit);
+  // An estimate that read no variable is the same for every request of this operation: Apollo
+  // Server reuses the parsed document of a query it has seen, so the next request skips the
+  // coercion and the walk. Only complete counts (within the limit) are kept.
+  if (!variables.read && cost <= limit) constantCosts.set(operation, cost);
   if (cost <= limit) return;
   throw new GraphQLError(
     `The operation is too large: it could produce more than ${String(limit)} field values ` +

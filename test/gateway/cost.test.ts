@@ -55,6 +55,26 @@ describe('default limit', () => {
     expect(small.body.data?.folder).toEqual({ contents: { edges: [] } });
   });
 
+  test('an estimate that read variables is not reused: small pages run, then the same query with large ones is refused', async () => {
+    // Apollo Server reuses the parsed operation of a query string it has seen; the gateway keeps
+    // the estimate of an operation only when it read no variable.
+    const query = `query ($id: ID!, $n: Int) { folder(id: $id) { ${nestedContents(3, '$n')} } }`;
+    const id = stack.local.demoRootFolderId;
+    for (const n of [2, 3]) {
+      const small = await stack.graphql(query, { id, n }, stack.local.demoToken);
+      expect(small.status).toBe(200);
+      expect(small.body.errors).toBeUndefined();
+    }
+    await stack.resetChaos();
+    expectRefused(await stack.graphql(query, { id, n: 999 }, stack.local.demoToken));
+    expect(await stack.stats()).toEqual({});
+    // A variable-free operation gets the same answer every time.
+    const fixed = `{ folder(id: "${id}") { ${nestedContents(3, '999')} } }`;
+    expectRefused(await stack.graphql(fixed, {}, stack.local.demoToken));
+    expectRefused(await stack.graphql(fixed, {}, stack.local.demoToken));
+    expect(await stack.stats()).toEqual({});
+  });
+
   test('a default value counts like the same value sent: `$n: Int = 999` → refused, no call', async () => {
     const query = `query ($n: Int = 999) { rootFolders { ${nestedContents(2, '$n')} } }`;
     expectRefused(await stack.graphql(query, {}, stack.local.demoToken));
