@@ -85,6 +85,10 @@ const gatewaySchema = z.object({
   WORKDOCS_ALLOW_SERVICE_CREDENTIALS: bool.default(false),
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS: positiveInt.default(16),
   GATEWAY_MAX_QUERY_COST: positiveInt.default(200_000),
+  GATEWAY_MAX_UPSTREAM_CALLS: positiveInt.default(1000),
+  GATEWAY_MAX_ITEMS_READ: positiveInt.default(20_000),
+  GATEWAY_REQUEST_TIMEOUT_MS: positiveInt.max(2_147_483_647).default(30_000),
+  GATEWAY_CURSOR_KEY: z.string().min(32, 'at least 32 characters').optional(),
   GATEWAY_MAX_ALIASES: positiveInt.default(15),
   GATEWAY_MAX_DEPTH: positiveInt.default(12),
   GATEWAY_MAX_TOKENS: positiveInt.default(2000),
@@ -127,6 +131,14 @@ export interface GatewayConfig {
   maxConcurrentUpstreamCalls: number;
   /** The largest estimated cost (field values) of one operation; see `gateway/cost.ts`. */
   maxQueryCost: number;
+  /** The most WorkDocs calls (attempts) of one GraphQL request. */
+  maxUpstreamCalls: number;
+  /** The most items (documents, folders, versions, users) one GraphQL request may read. */
+  maxItemsRead: number;
+  /** The deadline of a whole GraphQL request. */
+  requestTimeoutMs: number;
+  /** The key cursors are signed with; undefined = a random key per process. */
+  cursorKey: string | undefined;
   /** The most aliases of one operation (graphql-armor). */
   maxAliases: number;
   /** The deepest nesting of fields of one operation, fragments flattened (graphql-armor). */
@@ -194,6 +206,10 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     allowServiceCredentials: e.WORKDOCS_ALLOW_SERVICE_CREDENTIALS,
     maxConcurrentUpstreamCalls: e.GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS,
     maxQueryCost: e.GATEWAY_MAX_QUERY_COST,
+    maxUpstreamCalls: e.GATEWAY_MAX_UPSTREAM_CALLS,
+    maxItemsRead: e.GATEWAY_MAX_ITEMS_READ,
+    requestTimeoutMs: e.GATEWAY_REQUEST_TIMEOUT_MS,
+    cursorKey: e.GATEWAY_CURSOR_KEY,
     maxAliases: e.GATEWAY_MAX_ALIASES,
     maxDepth: e.GATEWAY_MAX_DEPTH,
     maxTokens: e.GATEWAY_MAX_TOKENS,

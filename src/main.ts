@@ -50,6 +50,13 @@ Gateway
   GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS  cap on concurrent WorkDocs calls of one GraphQL request (default 16)
   GATEWAY_MAX_QUERY_COST                 largest estimated size (field values) of one operation; nested lists
                                          multiply (default 200000; larger → BAD_USER_INPUT, HTTP 400)
+  GATEWAY_MAX_UPSTREAM_CALLS             most WorkDocs calls (retries included) of one GraphQL request (default 1000;
+                                         further calls are not sent: REQUEST_BUDGET_EXCEEDED)
+  GATEWAY_MAX_ITEMS_READ                 most items (documents, folders, versions, users) one request may read (default 20000)
+  GATEWAY_REQUEST_TIMEOUT_MS             deadline of a whole GraphQL request; its WorkDocs calls are then aborted
+                                         (default 30000, at most 2147483647; REQUEST_TIMEOUT)
+  GATEWAY_CURSOR_KEY                     key (32+ characters) that signs paging cursors; default: random per process —
+                                         set the same key on every replica behind one load balancer
   GATEWAY_MAX_ALIASES                    most aliases in one operation (default 15; more → GRAPHQL_VALIDATION_FAILED, 400)
   GATEWAY_MAX_DEPTH                      deepest nesting of fields, fragments flattened (default 12; deeper → 400)
   GATEWAY_MAX_TOKENS                     most tokens in one GraphQL document (default 2000; more → GRAPHQL_PARSE_FAILED, 400)

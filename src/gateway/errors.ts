@@ -75,6 +75,9 @@ export const GATEWAY_CODES = {
   BAD_USER_INPUT: row('BAD_USER_INPUT', 'error', 400),
   UPSTREAM_TIMEOUT: row('UPSTREAM_TIMEOUT', 'error', 504, true),
   UPSTREAM_UNREACHABLE: row('UPSTREAM_UNREACHABLE', 'error', 502, true),
+  REQUEST_BUDGET_EXCEEDED: row('REQUEST_BUDGET_EXCEEDED', 'error', 400),
+  REQUEST_TIMEOUT: row('REQUEST_TIMEOUT', 'error', 504, true),
+  REQUEST_CANCELLED: row('REQUEST_CANCELLED', 'error', 499),
   INTERNAL_SERVER_ERROR: row('INTERNAL_SERVER_ERROR', 'error', 500),
 } as const satisfies Record<string, ErrorRow>;
 

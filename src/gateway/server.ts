@@ -7,7 +7,9 @@
  * - `limits.ts`: limits on an operation before execution (`cost.ts`: the list-size estimate);
  * - `format-error.ts`: how errors are formatted (`errors.ts`: the error table);
  * - `landing-page.ts`: the Sandbox landing page;  - `context.ts`: the per-request context;
- * - `demo.ts`: the browser demo page at `/demo` (development only).
+ * - `demo.ts`: the browser demo page at `/demo` (development only);
+ * - `request-signal.ts`: the request's deadline and cancellation; `budget.ts`: its call budget;
+ * - `cursors.ts`: signed cursors.
  *
  * Routes:
  * - `POST /graphql` and `POST /` — GraphQL. CSRF prevention is on (Apollo's default): clients send
@@ -32,11 +34,13 @@ import type { GatewayConfig } from '../config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
 import { corsHeaders } from './cors.js';
 import { createDemoPage, isDemoPath, type DemoPageOptions } from './demo.js';
+import { CursorSigner } from './cursors.js';
 import { makeFormatError } from './format-error.js';
 import { HttpError, parseBody, sendHttpError, sendJson } from './http.js';
 import { landingPagePlugin, type SandboxInitialState } from './landing-page.js';
 import { limitsPlugin, operationShapeLimits } from './limits.js';
 import { addRequestIdToBody, createObservability } from './observability/index.js';
+import { requestSignal } from './request-signal.js';
 import { buildGatewaySchema } from './schema.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import { createWorkDocsClient, type WorkDocsCredentials } from './workdocs-client.js';
@@ -93,6 +97,7 @@ export async function createGatewayServer(
     client,
     telemetry: options.telemetry,
   });
+  const cursors = new CursorSigner(config.cursorKey);
 
   const shapeLimits = operationShapeLimits(config);
 
@@ -153,24 +158,32 @@ export async function createGatewayServer(
     }
     const observation = observability.begin(req, res, requestId);
     const body = await parseBody(req);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: (req.method ?? 'GET').toUpperCase(),
-        headers,
-        search: url.search,
-        body,
-      },
-      context: () =>
-        Promise.resolve(
-          createRequestContext(req, {
-            client,
-            config,
-            log,
-            observation,
-            dataLoader: options.dataLoader,
-          }),
-        ),
-    });
+    const deadline = requestSignal(res, config.requestTimeoutMs);
+    const { signal } = deadline;
+    const response = await apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: (req.method ?? 'GET').toUpperCase(),
+          headers,
+          search: url.search,
+          body,
+        },
+        context: () =>
+          Promise.resolve(
+            createRequestContext(req, {
+              client,
+              config,
+              cursors,
+              signal,
+              log,
+              observation,
+              dataLoader: options.dataLoader,
+            }),
+          ),
+      })
+      .finally(() => {
+        deadline.dispose();
+      });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

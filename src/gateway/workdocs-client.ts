@@ -20,6 +20,12 @@
  *      only when the connection was refused, i.e. the request provably never reached WorkDocs.
  *   5. caps the concurrent upstream calls of one GraphQL request
  *      (`GATEWAY_MAX_CONCURRENT_UPSTREAM_CALLS`).
+ *   5b. spends the request's budget (`budget.ts`): every attempt is a call, every answer's items
+ *      count; over budget → REQUEST_BUDGET_EXCEEDED, and the call is not sent.
+ *   5c. follows the request's own signal (`signal`: the whole request's deadline
+ *      `GATEWAY_REQUEST_TIMEOUT_MS`, or the client going away): when it aborts, the calls in flight
+ *      are aborted and no further call is sent; they fail with the signal's reason (REQUEST_TIMEOUT
+ *      or REQUEST_CANCELLED), not retryable for a write whose outcome is then unknown.
  *   6. translates every failure into a `GatewayError` (see `errors.ts`): WorkDocs exceptions by the
  *      table, deadline → UPSTREAM_TIMEOUT, network failures → UPSTREAM_UNREACHABLE, anything else →
  *      INTERNAL_SERVER_ERROR.
@@ -36,6 +42,7 @@ import {
 } from '@aws-sdk/client-workdocs';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
+import type { RequestBudget } from './budget.js';
 import { GatewayError, isWorkDocsExceptionName, WORKDOCS_EXCEPTIONS } from './errors.js';
 import { installSignalMiddleware, setCallSignal, SignalHttpHandler } from './sdk-abort.js';
 import { tagCall, type WorkDocsCallObserver } from './observability/workdocs-calls.js';
@@ -96,6 +103,13 @@ export interface WorkDocsCallerOptions {
   maxConcurrentCalls: number;
   /** Attempts for reads (1 = no retry). Default 3. */
   maxReadAttempts?: number;
+  /** The request's budget of calls and items; undefined = unbounded. */
+  budget?: RequestBudget | undefined;
+  /**
+   * The whole request's signal (deadline, client gone); its `reason` should be the `GatewayError`
+   * its calls fail with. Undefined = none.
+   */
+  signal?: AbortSignal | undefined;
   log?: Logger | undefined;
   /** Told about every call (metrics, access log); tags calls for the SDK middleware. */
   observer?: WorkDocsCallObserver | undefined;
@@ -222,6 +236,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/**
+ * The failure of a call that the request's signal ended: its reason, and for a write (whose outcome
+ * is then unknown) not retryable, saying how to find out.
+ */
+function requestEnded(signal: AbortSignal, operation: string, isRead: boolean): GatewayError {
+  const reason: unknown = signal.reason;
+  const base =
+    reason instanceof GatewayError
+      ? reason
+      : new GatewayError({ code: 'REQUEST_CANCELLED', message: 'The request was cancelled' });
+  if (isRead) return base;
+  return new GatewayError({
+    code: base.code,
+    message: `${base.message}. Whether ${operation} took effect is unknown: read the document or folder to find out before sending it again.`,
+    retryable: false,
+    cause: base,
+  });
+}
+
 /** The per-request gateway to WorkDocs; see the file header. */
 export class WorkDocsCaller {
   readonly authenticationToken: string | undefined;
@@ -287,35 +320,40 @@ export class WorkDocsCaller {
     command: WorkDocsCommand<I, O>,
     operation: string,
   ): Promise<O> {
-    const { timeoutMs } = this.options;
+    const { timeoutMs, budget, signal: requestSignal } = this.options;
     const isRead = /^(Get|Describe)/.test(operation);
     const maxAttempts = isRead ? Math.max(1, this.options.maxReadAttempts ?? 3) : 2;
     const controller = new AbortController();
     const timer = setTimeout(() => {
       controller.abort(new Error(`deadline of ${String(timeoutMs)} ms`));
     }, timeoutMs);
+    // The call's deadline and the whole request's signal, whichever ends first.
+    const signal =
+      requestSignal === undefined
+        ? controller.signal
+        : AbortSignal.any([controller.signal, requestSignal]);
     const started = performance.now();
     try {
       for (let attempt = 1; ; attempt++) {
+        if (requestSignal?.aborted) throw requestEnded(requestSignal, operation, isRead);
+        budget?.spendCall(operation);
+        let output: O;
         try {
           // One argument, so the SDK's middleware cache applies; the signal goes beside (sdk-abort.ts).
-          setCallSignal(command.input, controller.signal);
-          const output = await this.client.send(command);
-          this.options.log?.debug(
-            { operation, attempt, ms: Math.round(performance.now() - started) },
-            'workdocs call',
-          );
-          return output;
+          setCallSignal(command.input, signal);
+          output = await this.client.send(command);
         } catch (err) {
-          const normalized = normalizeUpstreamError(err, {
-            operation,
-            timedOut: controller.signal.aborted,
-            timeoutMs,
-          });
+          const normalized = requestSignal?.aborted
+            ? requestEnded(requestSignal, operation, isRead)
+            : normalizeUpstreamError(err, {
+                operation,
+                timedOut: controller.signal.aborted,
+                timeoutMs,
+              });
           const neverSent = errorCodes(err).includes('ECONNREFUSED');
           const mayRetry =
             attempt < maxAttempts &&
-            !controller.signal.aborted &&
+            !signal.aborted &&
             (isRead ? normalized.retryable && normalized.code !== 'UPSTREAM_TIMEOUT' : neverSent);
           this.options.log?.[mayRetry ? 'debug' : 'warn'](
             {
@@ -330,11 +368,19 @@ export class WorkDocsCaller {
             'workdocs call failed',
           );
           if (!mayRetry) throw normalized;
-          const expired = await sleep(Math.random() * 25 * 2 ** attempt, controller.signal);
+          const expired = await sleep(Math.random() * 25 * 2 ** attempt, signal);
+          if (requestSignal?.aborted) throw requestEnded(requestSignal, operation, isRead);
           if (expired) {
             throw normalizeUpstreamError(err, { operation, timedOut: true, timeoutMs });
           }
+          continue;
         }
+        this.options.log?.debug(
+          { operation, attempt, ms: Math.round(performance.now() - started) },
+          'workdocs call',
+        );
+        budget?.spendItems(operation, output);
+        return output;
       }
     } finally {
       clearTimeout(timer);

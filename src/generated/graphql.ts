@@ -176,7 +176,7 @@ export type EntityNotExistsError = UserError & {
 
 /**
  * The machine-readable code of an error. Every WorkDocs exception has one value, named after it
- * (`EntityNotExistsException` → `ENTITY_NOT_EXISTS`); the last five values are the gateway's own.
+ * (`EntityNotExistsException` → `ENTITY_NOT_EXISTS`); the values from `UNAUTHENTICATED` on are the gateway's own.
  * Expected, user-recoverable outcomes come back as data (a member of a mutation's result union that
  * implements `UserError`); the others come back in the response's `errors`, with this code in
  * `extensions.code`.
@@ -220,6 +220,19 @@ export type ErrorCode =
   | 'PROHIBITED_STATE'
   /** The response would be too large (`RequestedEntityTooLargeException`). */
   | 'REQUESTED_ENTITY_TOO_LARGE'
+  /**
+   * The request used up its budget of WorkDocs calls (`GATEWAY_MAX_UPSTREAM_CALLS`) or of items read
+   * (`GATEWAY_MAX_ITEMS_READ`); further calls were not sent. Not retryable as is: ask for less.
+   */
+  | 'REQUEST_BUDGET_EXCEEDED'
+  /** The client closed the connection; the request's outstanding WorkDocs calls were aborted (seen in logs only). */
+  | 'REQUEST_CANCELLED'
+  /**
+   * The whole request passed its deadline (`GATEWAY_REQUEST_TIMEOUT_MS`); its outstanding WorkDocs
+   * calls were aborted and no further call was sent. `retryable` is true for reads; for a write whose
+   * outcome is unknown it is false (read the document or folder to find out).
+   */
+  | 'REQUEST_TIMEOUT'
   /** The resource is checked out by another user (`ResourceAlreadyCheckedOutException`). */
   | 'RESOURCE_ALREADY_CHECKED_OUT'
   /** WorkDocs is unavailable; retry later (`ServiceUnavailableException`). */

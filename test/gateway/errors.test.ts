@@ -62,6 +62,9 @@ describe('the error table', () => {
     expect(Object.keys(GATEWAY_CODES).sort()).toEqual([
       'BAD_USER_INPUT',
       'INTERNAL_SERVER_ERROR',
+      'REQUEST_BUDGET_EXCEEDED',
+      'REQUEST_CANCELLED',
+      'REQUEST_TIMEOUT',
       'UNAUTHENTICATED',
       'UPSTREAM_TIMEOUT',
       'UPSTREAM_UNREACHABLE',

@@ -3,7 +3,8 @@
  * `FolderItem` union.
  *
  * `contents(first, after, …)` is a Relay connection over DescribeFolderContents `Limit`/`Marker`.
- * A cursor is opaque base64url JSON `{ v: 1, f, l, m, o }`: the folder it belongs to (`f`), the
+ * A cursor is base64url JSON `{ v: 1, f, l, m, o }` signed with the gateway's cursor key
+ * (`cursors.ts`: a client cannot edit or make one up): the folder it belongs to (`f`), the
  * listing (`l`: type, sort and order — a marker is a position in one listing), the WorkDocs marker where the upstream page started (`m`, null for the first page) and how many items
  * of that page come before the next item (`o`). So every edge's cursor continues right after its
  * item, and `endCursor` after a full upstream page is simply `{ m: <next marker>, o: 0 }` — paging
@@ -19,6 +20,7 @@ import type {
   SortOrder,
 } from '../../generated/graphql.js';
 import type { GatewayContext } from '../context.js';
+import type { CursorSigner } from '../cursors.js';
 import { InvalidArgumentError, toGraphQLError } from '../errors.js';
 import type { DocumentModel, FolderModel } from '../models.js';
 import { isEntityNotExists } from '../loaders.js';
@@ -29,7 +31,7 @@ import { resolveUser } from './user.js';
 export const MAX_PAGE_SIZE = 999;
 /** The model's `PageMarkerType` maximum length. */
 const MAX_MARKER_LENGTH = 2048;
-/** Longest cursor we decode (a 2048-character marker, a 128-character id, base64 overhead). */
+/** Longest cursor we decode (a 2048-character marker, a 128-character id, base64, the MAC). */
 const MAX_CURSOR_LENGTH = 4096;
 
 /**
@@ -59,7 +61,7 @@ export interface FolderCursor {
   offset: number;
 }
 
-export function encodeCursor(cursor: FolderCursor): string {
+export function encodeCursor(cursor: FolderCursor, signer: CursorSigner): string {
   const json = JSON.stringify({
     v: 1,
     f: cursor.folderId,
@@ -67,7 +69,7 @@ export function encodeCursor(cursor: FolderCursor): string {
     m: cursor.marker ?? null,
     o: cursor.offset,
   });
-  return Buffer.from(json, 'utf8').toString('base64url');
+  return signer.sign(Buffer.from(json, 'utf8').toString('base64url'));
 }
 
 /** Decodes an `after` argument; anything malformed is an `InvalidArgumentError` on `field`. */
@@ -75,6 +77,7 @@ export function decodeCursor(
   value: string,
   folderId: string,
   listing: string,
+  signer: CursorSigner,
   field = 'after',
 ): FolderCursor {
   const bad = (why: string): InvalidArgumentError =>
@@ -82,12 +85,18 @@ export function decodeCursor(
       field,
       `is not a valid cursor of this folder (${why}); pass an \`endCursor\` or edge \`cursor\` returned by \`contents\``,
     );
-  if (value.length === 0 || value.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) {
+  if (
+    value.length === 0 ||
+    value.length > MAX_CURSOR_LENGTH ||
+    !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(value)
+  ) {
     throw bad('not a cursor');
   }
+  const payload = signer.verify(value);
+  if (payload === undefined) throw bad('not issued by this gateway, or altered');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw bad('not a cursor');
   }
@@ -119,6 +128,7 @@ export interface FolderPage {
  * `Limit = start.offset + first`; `nextMarker` is the marker WorkDocs returned.
  */
 export function buildPage(
+  signer: CursorSigner,
   start: FolderCursor,
   first: number,
   items: readonly FolderItemModel[],
@@ -128,14 +138,14 @@ export function buildPage(
   const slice = items.slice(start.offset, start.offset + first);
   const moreInThisPage = items.length > start.offset + first;
   const edges = slice.map((node, i) => ({
-    cursor: encodeCursor({ ...start, offset: start.offset + i + 1 }),
+    cursor: encodeCursor({ ...start, offset: start.offset + i + 1 }, signer),
     node,
   }));
   const last = edges.at(-1);
   const nextPageCursor =
     nextMarker === undefined
       ? undefined
-      : encodeCursor({ ...start, marker: nextMarker, offset: 0 });
+      : encodeCursor({ ...start, marker: nextMarker, offset: 0 }, signer);
   // The last item of a full upstream page continues at the next marker: same position, and
   // following it costs one call for a whole page.
   if (last && !moreInThisPage && nextPageCursor !== undefined) last.cursor = nextPageCursor;
@@ -187,7 +197,7 @@ const folderMetadata: FolderMetadataResolvers = {
       const start: FolderCursor =
         args.after === null || args.after === undefined
           ? { folderId, listing, marker: undefined, offset: 0 }
-          : decodeCursor(args.after, folderId, listing);
+          : decodeCursor(args.after, folderId, listing, ctx.cursors);
       const page = await ctx.loaders.folderContents({
         FolderId: folderId,
         Marker: start.marker,
@@ -200,7 +210,7 @@ const folderMetadata: FolderMetadataResolvers = {
         ...page.folders.map((f: FolderMetadata) => asFolderItem(f, 'FolderMetadata')),
         ...page.documents.map((d: DocumentMetadata) => asFolderItem(d, 'DocumentMetadata')),
       ];
-      return buildPage(start, first, items, page.marker, args.after);
+      return buildPage(ctx.cursors, start, first, items, page.marker, args.after);
     } catch (err) {
       throw toGraphQLError(err);
     }
