@@ -63,6 +63,8 @@ export function startNode(
       );
     }, options.timeoutMs ?? 60_000);
     const onData = (d: Buffer): void => {
+      // Once ready, the output (e.g. an access log line per request) is drained, not kept.
+      if (matched) return;
       out += d.toString();
       if (out.length > 200_000) out = out.slice(-100_000);
       const m = matched ? null : options.ready.exec(out);
