@@ -37,6 +37,7 @@ import {
 import { Recorder } from './record.js';
 import {
   buildReport,
+  median,
   printReport,
   writeReport,
   type MemoryPoint,
@@ -61,6 +62,8 @@ to bench/out/soak-<time>.json and appends a row to bench/RESULTS.md.
   --exception-rate R share of WorkDocs calls failing with a retryable exception (default 0.01)
   --slow-rate R      share slowed past the deadline (default 0.01)
   --drop-rate R      share whose response is lost (default 0.005)
+  --trace-gc         run both processes with node --trace-gc and report their V8 heap after full
+                     garbage collections (tells a leak from memory not yet collected)
   --no-results       do not append to bench/RESULTS.md
   --keep             keep the data directory and logs (printed at the end)
   --help
@@ -103,6 +106,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'slow-rate': { type: 'string' },
       'drop-rate': { type: 'string' },
       'no-results': { type: 'boolean', default: false },
+      'trace-gc': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -128,6 +132,7 @@ function parseOptions(argv: string[]): Options | undefined {
       delayMs: Math.round(timeoutMs * 1.5),
     },
     results: !values['no-results'],
+    traceGc: values['trace-gc'],
     keep: values.keep,
   };
 }
@@ -186,11 +191,6 @@ async function sampleBoth(gateway: Server, wdl: Server, label: string): Promise<
   return { label, atMs: Date.now(), gateway: g, workdocsLocal: w };
 }
 
-function median(values: number[]): number | undefined {
-  const sorted = values.filter((v) => v > 0).sort((a, b) => a - b);
-  return sorted.length === 0 ? undefined : sorted[Math.floor(sorted.length / 2)];
-}
-
 /** The median RSS of the samples in [from, to] (descriptors of the last of them), if any. */
 function windowPoint(
   samples: readonly MemoryPoint[],
@@ -202,7 +202,7 @@ function windowPoint(
   const lastInside = inside.at(-1);
   if (!lastInside) return undefined;
   const proc = (key: 'gateway' | 'workdocsLocal'): ProcessSample | undefined => {
-    const rss = median(inside.map((p) => p[key]?.rssBytes ?? 0));
+    const rss = median(inside.map((p) => p[key]?.rssBytes ?? 0).filter((v) => v > 0));
     const l = lastInside[key];
     return rss === undefined || !l ? l : { ...l, rssBytes: rss };
   };
@@ -286,6 +286,7 @@ async function main(): Promise<number> {
     WORKDOCS_LOCAL_CHAOS: 'true',
   };
   const servers: Server[] = [];
+  const nodeFlags = o.traceGc ? ['--trace-gc'] : [];
   let admin: WorkDocsClient | undefined;
   let exitCode = 2;
   const log = (line: string): void => {
@@ -299,6 +300,7 @@ async function main(): Promise<number> {
       wdlEnv,
       path.join(runDir, 'workdocs-local.log'),
       /^\s*endpoint\s/,
+      nodeFlags,
     );
     servers.push(wdl);
     log(`WorkDocs Local pid ${wdl.pid} at ${wdl.url}`);
@@ -317,6 +319,7 @@ async function main(): Promise<number> {
       },
       path.join(runDir, 'gateway.log'),
       /^\s*GraphQL\s/,
+      nodeFlags,
     );
     servers.push(gateway);
     log(`gateway pid ${gateway.pid} at ${gateway.url}`);
@@ -488,7 +491,8 @@ async function main(): Promise<number> {
       timeline,
       verify,
       stops,
-      logs: { gateway: gateway.logFile, workdocsLocal: wdl.logFile },
+      servers: { gateway, workdocsLocal: wdl },
+      load: { startedAt: started, endAt },
       crashed: crashed !== undefined,
     });
     printReport(report);

@@ -18,6 +18,8 @@ export interface Server {
   /** The base URL it printed (http://127.0.0.1:PORT…). */
   url: string;
   logFile: string;
+  /** When it was spawned (epoch ms): `--trace-gc` times count from about then. */
+  spawnedAt: number;
   /** Set when the process ended while the soak still needed it. */
   exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
   /** True once `stop` sent the signal: an exit after that is no crash. */
@@ -25,7 +27,7 @@ export interface Server {
 }
 
 /**
- * Spawns `node --import tsx <entry>` in the repository root with `env`, stdout and stderr to
+ * Spawns `node [nodeFlags] --import tsx <entry>` in the repository root with `env`, stdout and stderr to
  * `logFile`, and resolves once stdout has a line matching `urlLine` (its first http URL is the
  * server's). Rejects, with the log's tail, if the process ends first or within `timeoutMs`.
  */
@@ -35,9 +37,11 @@ export async function startServer(
   env: NodeJS.ProcessEnv,
   logFile: string,
   urlLine: RegExp,
+  nodeFlags: readonly string[] = [],
   timeoutMs = 60_000,
 ): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const spawnedAt = Date.now();
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +56,7 @@ export async function startServer(
     pid: child.pid,
     url: '',
     logFile,
+    spawnedAt,
     exit: undefined,
     stopping: false,
   };
@@ -145,4 +150,23 @@ export async function sampleProcess(pid: number): Promise<ProcessSample | undefi
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The V8 heap after each full garbage collection (`--trace-gc` lines `Mark-Compact a (b) -> c (d)
+ * MB`) of the process's main isolate (the one with the most of them), with epoch times.
+ */
+export async function heapAfterFullGc(
+  server: Pick<Server, 'logFile' | 'spawnedAt'>,
+): Promise<{ atMs: number; heapMiB: number }[]> {
+  const text = await readFile(server.logFile, 'utf8').catch(() => '');
+  const byIsolate = new Map<string, { atMs: number; heapMiB: number }[]>();
+  const re =
+    /\[\d+:(0x[0-9a-f]+)\]\s+(\d+) ms: Mark-Compact[^\n]*?[\d.]+ \([\d.]+\) -> ([\d.]+) \(/g;
+  for (const m of text.matchAll(re)) {
+    const list = byIsolate.get(m[1] ?? '') ?? [];
+    list.push({ atMs: server.spawnedAt + Number(m[2]), heapMiB: Number(m[3]) });
+    byIsolate.set(m[1] ?? '', list);
+  }
+  return [...byIsolate.values()].sort((a, b) => b.length - a.length)[0] ?? [];
 }

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { faultsByCode, total, type FaultRates, type Injections } from './faults.js';
-import { REPO_ROOT, type ProcessSample } from './processes.js';
+import { heapAfterFullGc, REPO_ROOT, type ProcessSample, type Server } from './processes.js';
 import { CHECKS, Recorder, WRITE_OPERATIONS, type Check, type WriteOperation } from './record.js';
 import type { VerifyFigures } from './verify.js';
 
@@ -23,6 +23,7 @@ export interface MemoryPoint {
 export interface SoakSettings {
   durationMs: number;
   quick: boolean;
+  traceGc: boolean;
   vus: number;
   users: number;
   maxBytes: number;
@@ -41,12 +42,18 @@ export interface ReportInput {
   timeline: MemoryPoint[];
   verify: VerifyFigures | undefined;
   stops: { name: string; code: number | null; signal: string | null; forced: boolean }[];
-  logs: { gateway: string; workdocsLocal: string };
+  servers: Record<'gateway' | 'workdocsLocal', Pick<Server, 'logFile' | 'spawnedAt'>>;
+  load: { startedAt: number; endAt: number };
   crashed: boolean;
 }
 
 const MEMORY_GROWTH_LIMIT = 0.1;
 const FD_GROWTH_LIMIT = 10;
+
+export function median(values: number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 function mib(bytes: number | undefined): number {
   return Math.round(((bytes ?? 0) / 1024 / 1024) * 10) / 10;
@@ -133,7 +140,21 @@ export async function buildReport(input: ReportInput) {
     const growth = m !== undefined && e !== undefined && m > 0 ? (e - m) / m : null;
     const fdStart = start?.[proc]?.fds;
     const fdIdle = idle?.[proc]?.fds;
+    const gcs = o.traceGc ? await heapAfterFullGc(input.servers[proc]) : [];
+    const { startedAt, endAt } = input.load;
+    const span = endAt - startedAt;
+    const heapIn = (from: number, to: number): number | null =>
+      median(gcs.filter((g) => g.atMs >= from && g.atMs <= to).map((g) => g.heapMiB)) ?? null;
     memory[proc] = {
+      ...(o.traceGc
+        ? {
+            heapAfterFullGcMiB: {
+              fullGcs: gcs.length,
+              middle: heapIn(startedAt + span * 0.4, startedAt + span * 0.6),
+              end: heapIn(startedAt + span * 0.8, endAt),
+            },
+          }
+        : {}),
       rssMiB: {
         start: mib(start?.[proc]?.rssBytes),
         middle: mib(m),
@@ -163,8 +184,8 @@ export async function buildReport(input: ReportInput) {
   }
 
   const logs = {
-    gateway: await errorLines(input.logs.gateway),
-    workdocsLocal: await errorLines(input.logs.workdocsLocal),
+    gateway: await errorLines(input.servers.gateway.logFile),
+    workdocsLocal: await errorLines(input.servers.workdocsLocal.logFile),
   };
   for (const [name, l] of Object.entries(logs)) {
     if (l.fatal > 0)
@@ -347,11 +368,18 @@ export function printReport(rep: Report): void {
       endVsMiddle: number | null;
       fds: Record<string, number | null>;
       sockets: Record<string, number | null>;
+      heapAfterFullGcMiB?: { fullGcs: number; middle: number | null; end: number | null };
     },
   ][]) {
     out.push(
       `  ${proc.padEnd(14)} RSS MiB start ${m.rssMiB.start}, middle ${m.rssMiB.middle}, end ${m.rssMiB.end} (${m.endVsMiddle === null ? '?' : `${m.endVsMiddle > 0 ? '+' : ''}${m.endVsMiddle}%`} vs middle); fds ${String(m.fds.start)} → ${String(m.fds.end)} under load → ${String(m.fds.idle)} idle; sockets ${String(m.sockets.start)} → ${String(m.sockets.end)} → ${String(m.sockets.idle)}`,
     );
+    const h = m.heapAfterFullGcMiB;
+    if (h) {
+      out.push(
+        `  ${''.padEnd(14)} V8 heap after full GC (${h.fullGcs} of them) MiB: middle ${String(h.middle)}, end ${String(h.end)}`,
+      );
+    }
   }
   out.push(
     `Logged errors: gateway ${rep.logErrors.gateway.error} (fatal ${rep.logErrors.gateway.fatal}), WorkDocs Local ${rep.logErrors.workdocsLocal.error} (fatal ${rep.logErrors.workdocsLocal.fatal})`,
