@@ -44,7 +44,14 @@ export interface GatewayFailure {
   retryable: boolean;
 }
 
-export type GraphQLOutcome<T> = { ok: true; data: T } | { ok: false; failure: GatewayFailure };
+export type GraphQLOutcome<T> =
+  | {
+      ok: true;
+      data: T;
+      /** The gateway's request id (`x-request-id` response header), when it sent one. */
+      requestId: string | null;
+    }
+  | { ok: false; failure: GatewayFailure };
 
 export interface GatewayClientOptions {
   /** The GraphQL endpoint, e.g. `/graphql` (same origin) or `http://127.0.0.1:4000/graphql`. */
@@ -69,6 +76,7 @@ interface WireError {
   extensions?: {
     code?: unknown;
     requestId?: unknown;
+    gatewayRequestId?: unknown;
     httpStatus?: unknown;
     retryable?: unknown;
     exceptionName?: unknown;
@@ -127,7 +135,7 @@ export function failureFromErrors(
     code,
     message: str(first.message) ?? 'The gateway answered with an error',
     httpStatus,
-    requestId,
+    requestId: requestId ?? str(first.extensions?.gatewayRequestId),
     workdocsRequestId: str(first.extensions?.requestId),
     retryable: first.extensions?.retryable === true,
   };
@@ -195,7 +203,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         },
       };
     }
-    return { ok: true, data: body.data };
+    return { ok: true, data: body.data, requestId };
   }
   return { url: options.url, request };
 }

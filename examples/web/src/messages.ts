@@ -149,8 +149,10 @@ export function describeFailure(failure: GatewayFailure): HumanMessage {
 /** The message for any failed upload. */
 export function describeUploadError(error: UploadError, fileName?: string): HumanMessage {
   switch (error.kind) {
-    case 'user-error':
-      return describeUserError(error.error, fileName);
+    case 'user-error': {
+      const message = describeUserError(error.error, fileName);
+      return { ...message, requestId: error.requestId ?? message.requestId };
+    }
     case 'gateway':
       return describeFailure(error.failure);
     case 'aborted':

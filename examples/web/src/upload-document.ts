@@ -39,8 +39,11 @@ export type UploadUserError = UploadUserErrorFragment;
 export type UploadStep = 'initiate' | 'upload' | 'complete' | 'abort';
 
 export type UploadError =
-  /** WorkDocs refused as expected (name taken, storage limit, …): a union member, as data. */
-  | { kind: 'user-error'; step: UploadStep; error: UploadUserError }
+  /**
+   * WorkDocs refused as expected (name taken, storage limit, …): a union member, as data;
+   * `requestId` is the gateway's (`x-request-id`), `error.requestId` WorkDocs'.
+   */
+  | { kind: 'user-error'; step: UploadStep; error: UploadUserError; requestId: string | null }
   /** The gateway answered with a top-level error (token, WorkDocs unreachable, limits), or could not be reached. */
   | { kind: 'gateway'; step: UploadStep; failure: GatewayFailure }
   /** The PUT of the bytes failed: `status` is WorkDocs' HTTP status (0 = no answer). */
@@ -237,7 +240,12 @@ export async function uploadDocument(file: File, options: UploadOptions): Promis
   if (result.__typename !== 'InitiateDocumentVersionUploadPayload') {
     return {
       ok: false,
-      error: { kind: 'user-error', step: 'initiate', error: result },
+      error: {
+        kind: 'user-error',
+        step: 'initiate',
+        error: result,
+        requestId: initiated.requestId,
+      },
       documentId: options.documentId ?? null,
     };
   }
@@ -329,7 +337,7 @@ export async function uploadDocument(file: File, options: UploadOptions): Promis
   if (done.__typename !== 'CompleteDocumentVersionUploadPayload') {
     return {
       ok: false,
-      error: { kind: 'user-error', step: 'complete', error: done },
+      error: { kind: 'user-error', step: 'complete', error: done, requestId: completed.requestId },
       documentId,
     };
   }

@@ -150,6 +150,31 @@ describe('top-level errors', () => {
     ).toMatchObject({ title: 'WorkDocs cannot be reached right now.', requestId: 'gw' });
   });
 
+  it('a union error quotes the gateway request id when there is one, else WorkDocs’', () => {
+    const error = {
+      __typename: 'StorageLimitExceededError',
+      code: 'STORAGE_LIMIT_EXCEEDED',
+      message: 'full',
+      requestId: 'wd-1',
+    } as const;
+    expect(
+      describeUploadError({ kind: 'user-error', step: 'initiate', error, requestId: 'gw-1' })
+        .requestId,
+    ).toBe('gw-1');
+    expect(
+      describeUploadError({ kind: 'user-error', step: 'initiate', error, requestId: null })
+        .requestId,
+    ).toBe('wd-1');
+  });
+
+  it('the gateway request id comes from the header, else from extensions.gatewayRequestId', () => {
+    const errors = [
+      { message: 'x', extensions: { code: 'UPSTREAM_TIMEOUT', gatewayRequestId: 'ext' } },
+    ];
+    expect(failureFromErrors(errors, 200, 'header').requestId).toBe('header');
+    expect(failureFromErrors(errors, 200, null).requestId).toBe('ext');
+  });
+
   it('a refused PUT and a cancel read as such', () => {
     expect(
       describeUploadError({
