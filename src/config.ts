@@ -46,6 +46,11 @@ const workdocsLocalSchema = z.object({
   WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT: positiveInt.default(10_000),
   WORKDOCS_LOCAL_PUBLIC_URL: httpUrl.optional(),
   WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES: z.coerce.number().int().min(0).optional(),
+  WORKDOCS_LOCAL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS: positiveInt.max(86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ...otelSchema,
 });
@@ -65,6 +70,16 @@ export interface WorkDocsLocalConfig {
   publicUrl: string | undefined;
   /** The storage quota of new users in bytes; undefined = UNLIMITED. */
   defaultStorageBytes: number | undefined;
+  /**
+   * PostgreSQL for the metadata (`postgres://…`), shared by several nodes; undefined = the
+   * embedded SQLite file in the data dir.
+   */
+  databaseUrl: string | undefined;
+  /**
+   * How long an upload stays alive without news from the node receiving it; after that any node
+   * may delete its bytes (the receiving node renews it every quarter of it).
+   */
+  uploadLeaseSeconds: number;
   /** Default: LOG_LEVEL, else `silent` under vitest, else `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where spans go (OTLP/HTTP); undefined = tracing off. */
@@ -187,6 +202,8 @@ export function loadWorkDocsLocalConfig(env: Env = process.env): WorkDocsLocalCo
     folderChildLimit: e.WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT,
     publicUrl: e.WORKDOCS_LOCAL_PUBLIC_URL,
     defaultStorageBytes: e.WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES,
+    databaseUrl: e.WORKDOCS_LOCAL_DATABASE_URL,
+    uploadLeaseSeconds: e.WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS,
     logLevel: e.LOG_LEVEL ?? (env.VITEST !== undefined ? 'silent' : 'info'),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,

@@ -6,17 +6,20 @@
  *   workdocs-local users list               list the users of the data dir
  *   workdocs-local token issue <user>       print a new Authentication token for a user (id or username)
  *   workdocs-local quota set <user> <bytes|unlimited>
+ *   workdocs-local migrate                  bring the database to the latest schema
  */
 import path from 'node:path';
 import { ConfigError, loadWorkDocsLocalConfig } from '../config.js';
-import { openDataDir, startWorkDocsLocal } from './index.js';
-import { newToken } from './storage/store.js';
-import type { Store } from './storage/store.js';
+import { DB_FILE, openDataDir, startWorkDocsLocal } from './index.js';
+import { openStorage } from './storage/database.js';
+import { newToken } from './storage/repo.js';
+import type { Repo } from './storage/repo.js';
 
 const HELP = `Usage: workdocs-local [command]
 
 Runs WorkDocs Local, a WorkDocs-compatible service for the official AWS SDKs, or administers
-its data directory (the service may be running meanwhile).
+its data (the service may be running meanwhile): the data dir's SQLite database, or the
+PostgreSQL database of WORKDOCS_LOCAL_DATABASE_URL.
 
 Commands:
   (none) | serve                        run the service and print endpoint, keys and demo token
@@ -24,6 +27,7 @@ Commands:
   token issue <userId|username>         issue and print a new Authentication token
   quota set <userId|username> <bytes|unlimited>
                                         set a user's storage quota
+  migrate                               apply the database migrations (the service also does on start)
   --help                                show this help
 
 Configuration (environment):
@@ -31,7 +35,9 @@ Configuration (environment):
   WORKDOCS_LOCAL_DEMO_TOKEN, WORKDOCS_LOCAL_ACCESS_KEY_ID, WORKDOCS_LOCAL_SECRET_ACCESS_KEY,
   WORKDOCS_LOCAL_REGION (us-east-1), WORKDOCS_LOCAL_CHAOS (false),
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS (900), WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT (10000),
-  WORKDOCS_LOCAL_PUBLIC_URL, WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES (unset = unlimited), LOG_LEVEL
+  WORKDOCS_LOCAL_PUBLIC_URL, WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES (unset = unlimited),
+  WORKDOCS_LOCAL_DATABASE_URL (postgres://…; unset = SQLite in the data dir),
+  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS (300), LOG_LEVEL
 `;
 
 class UsageError extends Error {}
@@ -40,23 +46,25 @@ function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function withStore<T>(fn: (store: Store) => T): T {
+/** Runs `fn` in one transaction of the configured storage (migrated and seeded first). */
+async function withStore<T>(fn: (store: Repo) => Promise<T>): Promise<T> {
   const config = loadWorkDocsLocalConfig();
-  const { store } = openDataDir(path.resolve(config.dataDir), {
+  const { storage } = await openDataDir(path.resolve(config.dataDir), {
     demoToken: config.demoToken,
     defaultStorageBytes: config.defaultStorageBytes,
+    databaseUrl: config.databaseUrl,
     now: Date.now(),
   });
   try {
-    return fn(store);
+    return await storage.transaction(fn);
   } finally {
-    store.close();
+    await storage.close();
   }
 }
 
-function findUserOrThrow(store: Store, idOrUsername: string | undefined) {
+async function findUserOrThrow(store: Repo, idOrUsername: string | undefined) {
   if (idOrUsername === undefined) throw new UsageError('missing <userId|username>');
-  const user = store.findUser(idOrUsername);
+  const user = await store.findUser(idOrUsername);
   if (!user) throw new UsageError(`no user ${idOrUsername}`);
   return user;
 }
@@ -100,22 +108,22 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'users' && sub === 'list') {
-    withStore((store) => {
-      const orgId = store.getMeta('organization_id') ?? '';
-      for (const u of store.listUsers(orgId)) {
+    await withStore(async (store) => {
+      const orgId = (await store.getMeta('organization_id')) ?? '';
+      for (const u of await store.listUsers(orgId)) {
         const quota = u.storage_type === 'QUOTA' ? String(u.storage_allocated ?? 0) : 'unlimited';
         out(
-          `${u.id}\t${u.username}\t${u.status}\tquota=${quota}\tused=${store.storageUtilized(u.id)}\troot=${u.root_folder_id}`,
+          `${u.id}\t${u.username}\t${u.status}\tquota=${quota}\tused=${u.storage_used}\troot=${u.root_folder_id}`,
         );
       }
     });
     return;
   }
   if (command === 'token' && sub === 'issue') {
-    withStore((store) => {
-      const user = findUserOrThrow(store, rest[0]);
+    await withStore(async (store) => {
+      const user = await findUserOrThrow(store, rest[0]);
       const token = newToken();
-      store.addToken(user.id, token, Date.now());
+      await store.addToken(user.id, token, Date.now());
       out(token);
     });
     return;
@@ -128,11 +136,22 @@ async function main(argv: string[]): Promise<void> {
     if (amount === 'unlimited') bytes = null;
     else if (/^\d+$/.test(amount) && Number.isSafeInteger(Number(amount))) bytes = Number(amount);
     else throw new UsageError(`not a byte count: ${amount}`);
-    withStore((store) => {
-      const user = findUserOrThrow(store, who);
-      store.setQuota(user.id, bytes, Date.now());
+    await withStore(async (store) => {
+      const user = await findUserOrThrow(store, who);
+      await store.setQuota(user.id, bytes, Date.now());
       out(`${user.username}: ${bytes === null ? 'unlimited' : `${bytes} bytes`}`);
     });
+    return;
+  }
+  if (command === 'migrate' && sub === undefined) {
+    const config = loadWorkDocsLocalConfig();
+    const storage = await openStorage({
+      databaseUrl: config.databaseUrl,
+      sqliteFile: path.join(path.resolve(config.dataDir), DB_FILE),
+    });
+    await storage.close();
+    const applied = storage.migrationsApplied;
+    out(applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`);
     return;
   }
   throw new UsageError(`unknown command: ${argv.join(' ')}\n\n${HELP}`);

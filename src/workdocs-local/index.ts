@@ -13,9 +13,12 @@ import { loadWorkDocsLocalConfig } from '../config.js';
 import type { WorkDocsLocalConfig } from '../config.js';
 import { Chaos } from './control/chaos.js';
 import { RequestHandler } from './http/handler.js';
-import { BlobStore } from './storage/blobs.js';
-import { Store, newId, newToken } from './storage/store.js';
-import type { UserRow } from './storage/store.js';
+import { DirectoryBlobStore } from './storage/blobs.js';
+import { openStorage } from './storage/database.js';
+import type { Storage } from './storage/database.js';
+import { PendingBlobs } from './storage/pending.js';
+import { newId, newToken } from './storage/repo.js';
+import type { Repo, UserRow } from './storage/repo.js';
 
 export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
   logger?: Logger;
@@ -49,13 +52,18 @@ export interface WorkDocsLocal {
   createUserWithToken(
     username: string,
     options?: { givenName?: string; surname?: string; storageBytes?: number | null },
-  ): CreatedUser;
+  ): Promise<CreatedUser>;
   /** Issues a new token for a user (by id or username). */
-  issueToken(userIdOrUsername: string): string;
+  issueToken(userIdOrUsername: string): Promise<string>;
   /** Sets a user's quota in bytes; null = UNLIMITED. */
-  setQuota(userIdOrUsername: string, bytes: number | null): void;
+  setQuota(userIdOrUsername: string, bytes: number | null): Promise<void>;
   /** Sets a folder's ResourceState (e.g. RECYCLED, to exercise ProhibitedStateException). */
-  setFolderState(folderId: string, state: 'ACTIVE' | 'RECYCLING' | 'RECYCLED' | 'RESTORING'): void;
+  setFolderState(
+    folderId: string,
+    state: 'ACTIVE' | 'RECYCLING' | 'RECYCLED' | 'RESTORING',
+  ): Promise<void>;
+  /** Deletes the bytes of expired uploads and of blobs let go (see storage/pending.ts); how many. */
+  cleanup(): Promise<number>;
 }
 
 export const DB_FILE = 'workdocs-local.sqlite';
@@ -68,23 +76,38 @@ export interface Seeded {
   urlKey: Buffer;
 }
 
-/** Opens the data dir's database (creating it), and seeds it idempotently. */
-export function openDataDir(
+/**
+ * Opens the metadata storage — PostgreSQL when `databaseUrl` is given, else the data dir's SQLite
+ * file (creating it) — migrates it, and seeds it idempotently (organization, URL-signing key,
+ * demo user and token: every node of one database shares them).
+ */
+export async function openDataDir(
   dataDir: string,
-  opts: { demoToken?: string | undefined; defaultStorageBytes?: number | undefined; now: number },
-): { store: Store; seeded: Seeded } {
+  opts: {
+    demoToken?: string | undefined;
+    defaultStorageBytes?: number | undefined;
+    databaseUrl?: string | undefined;
+    now: number;
+  },
+): Promise<{ storage: Storage; seeded: Seeded }> {
   mkdirSync(dataDir, { recursive: true });
-  const store = new Store(path.join(dataDir, DB_FILE));
+  const storage = await openStorage({
+    databaseUrl: opts.databaseUrl,
+    sqliteFile: path.join(dataDir, DB_FILE),
+  });
   try {
-    const seeded = store.db.transaction((): Seeded => {
-      const organizationId = store.metaOrInit('organization_id', () => `d-${newId().slice(0, 10)}`);
+    const seeded = await storage.transaction(async (store: Repo): Promise<Seeded> => {
+      const organizationId = await store.metaOrInit(
+        'organization_id',
+        () => `d-${newId().slice(0, 10)}`,
+      );
       const urlKey = Buffer.from(
-        store.metaOrInit('url_key', () => randomBytes(32).toString('hex')),
+        await store.metaOrInit('url_key', () => randomBytes(32).toString('hex')),
         'hex',
       );
-      let demoUser = store.getUserByUsername(DEMO_USERNAME);
+      let demoUser = await store.getUserByUsername(DEMO_USERNAME);
       if (!demoUser) {
-        demoUser = store.createUser(
+        demoUser = await store.createUser(
           organizationId,
           {
             username: DEMO_USERNAME,
@@ -97,15 +120,15 @@ export function openDataDir(
           opts.now,
         );
       }
-      const stored = store.getMeta('demo_token');
+      const stored = await store.getMeta('demo_token');
       const demoToken = opts.demoToken ?? stored ?? newToken();
-      if (demoToken !== stored) store.setMeta('demo_token', demoToken);
-      store.addToken(demoUser.id, demoToken, opts.now);
+      if (demoToken !== stored) await store.setMeta('demo_token', demoToken);
+      await store.addToken(demoUser.id, demoToken, opts.now);
       return { organizationId, demoUser, demoToken, urlKey };
-    })();
-    return { store, seeded };
+    });
+    return { storage, seeded };
   } catch (err) {
-    store.close();
+    await storage.close();
     throw err;
   }
 }
@@ -123,18 +146,33 @@ export async function startWorkDocsLocal(
     component: 'workdocs-local',
   });
   const dataDir = path.resolve(config.dataDir);
-  const { store, seeded } = openDataDir(dataDir, {
+  const { storage, seeded } = await openDataDir(dataDir, {
     demoToken: config.demoToken,
     defaultStorageBytes: config.defaultStorageBytes,
+    databaseUrl: config.databaseUrl,
     now: now(),
   });
-  const blobs = new BlobStore(dataDir);
-  blobs.sweep(store.referencedBlobs());
+  const blobs = new DirectoryBlobStore(dataDir);
+  const pending = new PendingBlobs(storage, blobs, { leaseMs: config.uploadLeaseSeconds * 1000 });
+  // Bytes that a crash (of this or any node) left behind are removed once their lease expired —
+  // never an upload another node is still receiving. Then again every lease period.
+  const cleanup = (): Promise<number> =>
+    pending.cleanup().catch((err: unknown) => {
+      logger.warn({ err }, 'blob cleanup failed');
+      return 0;
+    });
+  await cleanup();
+  const cleanupTimer = setInterval(
+    () => void cleanup(),
+    Math.min(config.uploadLeaseSeconds * 1000, 60_000),
+  );
+  cleanupTimer.unref();
 
   let urlBase = config.publicUrl?.replace(/\/+$/, '') ?? '';
   const handler = new RequestHandler({
-    store,
+    storage,
     blobs,
+    pending,
     chaos: config.chaos ? new Chaos() : undefined,
     logger,
     keys: [{ accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }],
@@ -177,7 +215,8 @@ export async function startWorkDocsLocal(
       });
     });
   } catch (err) {
-    store.close();
+    clearInterval(cleanupTimer);
+    await storage.close();
     throw err;
   }
   const address = server.address() as AddressInfo;
@@ -187,8 +226,8 @@ export async function startWorkDocsLocal(
   logger.info({ endpoint, dataDir, chaos: config.chaos }, 'WorkDocs Local listening');
 
   let closed: Promise<void> | undefined;
-  const findUser = (idOrUsername: string): UserRow => {
-    const user = store.findUser(idOrUsername);
+  const findUser = async (store: Repo, idOrUsername: string): Promise<UserRow> => {
+    const user = await store.findUser(idOrUsername);
     if (!user) throw new Error(`No user ${idOrUsername}`);
     return user;
   };
@@ -206,46 +245,62 @@ export async function startWorkDocsLocal(
     dataDir,
     close() {
       closed ??= new Promise<void>((resolve) => {
+        clearInterval(cleanupTimer);
         server.close(() => {
-          store.close();
-          logger.info('WorkDocs Local stopped');
-          resolve();
+          void storage.close().then(() => {
+            logger.info('WorkDocs Local stopped');
+            resolve();
+          });
         });
         server.closeAllConnections();
       });
       return closed;
     },
-    createUserWithToken(username, opts = {}) {
+    async createUserWithToken(username, opts = {}) {
       const storageBytes =
         opts.storageBytes === undefined
           ? config.defaultStorageBytes
           : (opts.storageBytes ?? undefined);
-      const user = store.createUser(
-        seeded.organizationId,
-        {
-          username,
-          givenName: opts.givenName ?? username,
-          surname: opts.surname ?? 'User',
-          storageType: storageBytes === undefined ? 'UNLIMITED' : 'QUOTA',
-          storageAllocated: storageBytes ?? null,
-        },
-        now(),
-      );
-      const token = newToken();
-      store.addToken(user.id, token, now());
-      return { userId: user.id, username: user.username, rootFolderId: user.root_folder_id, token };
+      return storage.transaction(async (store) => {
+        const user = await store.createUser(
+          seeded.organizationId,
+          {
+            username,
+            givenName: opts.givenName ?? username,
+            surname: opts.surname ?? 'User',
+            storageType: storageBytes === undefined ? 'UNLIMITED' : 'QUOTA',
+            storageAllocated: storageBytes ?? null,
+          },
+          now(),
+        );
+        const token = newToken();
+        await store.addToken(user.id, token, now());
+        return {
+          userId: user.id,
+          username: user.username,
+          rootFolderId: user.root_folder_id,
+          token,
+        };
+      });
     },
     issueToken(idOrUsername) {
-      const user = findUser(idOrUsername);
-      const token = newToken();
-      store.addToken(user.id, token, now());
-      return token;
+      return storage.transaction(async (store) => {
+        const user = await findUser(store, idOrUsername);
+        const token = newToken();
+        await store.addToken(user.id, token, now());
+        return token;
+      });
     },
     setQuota(idOrUsername, bytes) {
-      store.setQuota(findUser(idOrUsername).id, bytes, now());
+      return storage.transaction(async (store) =>
+        store.setQuota((await findUser(store, idOrUsername)).id, bytes, now()),
+      );
     },
     setFolderState(folderId, state) {
-      store.setFolderState(folderId, state, now());
+      return storage.transaction((store) => store.setFolderState(folderId, state, now()));
+    },
+    cleanup() {
+      return pending.cleanup();
     },
   };
 }

@@ -204,6 +204,6 @@ export async function createUser(
     userId: user.Id,
     username,
     rootFolderId: user.RootFolderId,
-    token: local.issueToken(user.Id),
+    token: await local.issueToken(user.Id),
   };
 }

@@ -27,9 +27,9 @@ const h = useHarness();
 let owner: CreatedUser;
 let carol: CreatedUser;
 
-beforeAll(() => {
-  owner = h.local.createUserWithToken('contents-owner');
-  carol = h.local.createUserWithToken('contents-carol');
+beforeAll(async () => {
+  owner = await h.local.createUserWithToken('contents-owner');
+  carol = await h.local.createUserWithToken('contents-carol');
 });
 
 async function contents(folderId: string, token = owner.token) {
@@ -134,7 +134,7 @@ describe('DeleteFolderContents', () => {
   });
 
   it('on the recycle bin it deletes the recycled items for good; elsewhere recycled items stay restorable', async () => {
-    const user = h.local.createUserWithToken('contents-bin');
+    const user = await h.local.createUserWithToken('contents-bin');
     const folderId = await createFolder(h.client, user.token, user.rootFolderId, 'with-bin');
     const recycled = await uploadDocument(h.client, user.token, {
       parentFolderId: folderId,

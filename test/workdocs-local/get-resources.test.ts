@@ -23,10 +23,10 @@ let owner: CreatedUser;
 let carol: CreatedUser;
 let dave: CreatedUser;
 
-beforeAll(() => {
-  owner = h.local.createUserWithToken('res-owner');
-  carol = h.local.createUserWithToken('res-carol');
-  dave = h.local.createUserWithToken('res-dave');
+beforeAll(async () => {
+  owner = await h.local.createUserWithToken('res-owner');
+  carol = await h.local.createUserWithToken('res-carol');
+  dave = await h.local.createUserWithToken('res-dave');
 });
 
 function share(resourceId: string, user: CreatedUser, role: 'VIEWER' | 'CONTRIBUTOR' = 'VIEWER') {
@@ -143,7 +143,7 @@ describe('GetResources', () => {
   });
 
   it('a revoked share, a recycled document and a document with no active version are not listed', async () => {
-    const erin = h.local.createUserWithToken('res-erin');
+    const erin = await h.local.createUserWithToken('res-erin');
     const kept = await uploadDocument(h.client, owner.token, {
       parentFolderId: owner.rootFolderId,
       name: 'kept.txt',
@@ -192,7 +192,7 @@ describe('GetResources', () => {
   });
 
   it('pages with Limit and Marker: every item exactly once, folders first', async () => {
-    const frank = h.local.createUserWithToken('res-frank');
+    const frank = await h.local.createUserWithToken('res-frank');
     const expected: string[] = [];
     for (let i = 0; i < 3; i++) {
       const id = await createFolder(h.client, owner.token, owner.rootFolderId, `paged-folder-${i}`);

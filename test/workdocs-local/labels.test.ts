@@ -31,9 +31,9 @@ let owner: CreatedUser;
 let carol: CreatedUser;
 let counter = 0;
 
-beforeAll(() => {
-  owner = h.local.createUserWithToken('labels-owner');
-  carol = h.local.createUserWithToken('labels-carol');
+beforeAll(async () => {
+  owner = await h.local.createUserWithToken('labels-owner');
+  carol = await h.local.createUserWithToken('labels-carol');
 });
 
 async function newDocument(parent = owner.rootFolderId) {

@@ -184,7 +184,7 @@ describe('UpdateFolder / UpdateDocument', () => {
   });
 
   it("moving into another user's folder is UnauthorizedOperation", async () => {
-    const other = h.local.createUserWithToken('other-owner');
+    const other = await h.local.createUserWithToken('other-owner');
     const f = await folder('mine');
     await expect(
       h.client.send(new UpdateFolderCommand({ FolderId: f, ParentFolderId: other.rootFolderId })),

@@ -199,7 +199,7 @@ describe('users', () => {
 
 describe('user administration', () => {
   it('UpdateUser sets names and quota; DeactivateUser refuses the token until ActivateUser', async () => {
-    const dave = h.local.createUserWithToken('dave');
+    const dave = await h.local.createUserWithToken('dave');
     const updated = await client.send(
       new UpdateUserCommand({
         UserId: dave.userId,
@@ -320,7 +320,7 @@ describe('folders', () => {
     const recycled = await client.send(
       new CreateFolderCommand({ AuthenticationToken: token, ParentFolderId: root, Name: 'Old' }),
     );
-    h.local.setFolderState(recycled.Metadata!.Id!, 'RECYCLED');
+    await h.local.setFolderState(recycled.Metadata!.Id!, 'RECYCLED');
     await expect(initiate({ parent: recycled.Metadata!.Id! })).rejects.toBeInstanceOf(
       ProhibitedStateException,
     );
@@ -661,7 +661,7 @@ describe('documents and the upload lifecycle', () => {
   });
 
   it('quotas: StorageLimitWillExceed for a declared size over the quota, StorageLimitExceeded when full', async () => {
-    const bob = h.local.createUserWithToken('bob-quota', { storageBytes: 10 });
+    const bob = await h.local.createUserWithToken('bob-quota', { storageBytes: 10 });
     const bobClientSend = (size?: number, name = uniqueName('q')) =>
       client.send(
         new InitiateDocumentVersionUploadCommand({
@@ -688,7 +688,7 @@ describe('documents and the upload lifecycle', () => {
     expect((full as StorageLimitExceededException).$metadata.httpStatusCode).toBe(409);
 
     // Without a declared size, the PUT itself is bounded by the remaining quota.
-    h.local.setQuota(bob.userId, 15);
+    await h.local.setQuota(bob.userId, 15);
     const undeclared = await bobClientSend(undefined);
     const tooBig = await putToUploadUrl(
       undeclared.UploadMetadata!.UploadUrl!,
@@ -703,7 +703,7 @@ describe('documents and the upload lifecycle', () => {
     );
     expect(fits.status).toBe(200);
 
-    h.local.setQuota(bob.userId, null);
+    await h.local.setQuota(bob.userId, null);
     await bobClientSend(1_000_000);
     const me = await client.send(new GetCurrentUserCommand({ AuthenticationToken: bob.token }));
     expect(me.User!.Storage).toMatchObject({
@@ -713,7 +713,7 @@ describe('documents and the upload lifecycle', () => {
   });
 
   it('quotas hold for uploads initiated side by side: the PUT that would pass the quota is refused (413)', async () => {
-    const dan = h.local.createUserWithToken('dan-quota', { storageBytes: 10 });
+    const dan = await h.local.createUserWithToken('dan-quota', { storageBytes: 10 });
     const start = (size?: number) =>
       client.send(
         new InitiateDocumentVersionUploadCommand({
@@ -755,7 +755,7 @@ describe('documents and the upload lifecycle', () => {
   });
 
   it("another user's folder and document are UnauthorizedOperation; the administrator reaches them", async () => {
-    const carol = h.local.createUserWithToken('carol');
+    const carol = await h.local.createUserWithToken('carol');
     const { documentId } = await uploadActive('mine', { name: 'demo-private.txt' });
     const e1: unknown = await client
       .send(new GetDocumentCommand({ AuthenticationToken: carol.token, DocumentId: documentId }))

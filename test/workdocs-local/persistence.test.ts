@@ -140,7 +140,7 @@ describe('restart', () => {
       const demoToken = first.local.demoToken;
       const demoUserId = first.local.demoUserId;
       const orgId = first.local.organizationId;
-      const erin = first.local.createUserWithToken('erin', { storageBytes: 5000 });
+      const erin = await first.local.createUserWithToken('erin', { storageBytes: 5000 });
       const { documentId, versionId, sha } = await roundTrip(
         first.client,
         erin.token,

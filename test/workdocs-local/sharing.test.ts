@@ -20,9 +20,9 @@ const h = useHarness();
 let owner: CreatedUser;
 let carol: CreatedUser;
 
-beforeAll(() => {
-  owner = h.local.createUserWithToken('owner');
-  carol = h.local.createUserWithToken('carol');
+beforeAll(async () => {
+  owner = await h.local.createUserWithToken('owner');
+  carol = await h.local.createUserWithToken('carol');
 });
 
 function upload(token: string, parent: string, name: string, content: string) {

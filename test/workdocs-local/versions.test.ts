@@ -28,9 +28,9 @@ let owner: CreatedUser;
 let carol: CreatedUser;
 let counter = 0;
 
-beforeAll(() => {
-  owner = h.local.createUserWithToken('version-owner');
-  carol = h.local.createUserWithToken('version-carol');
+beforeAll(async () => {
+  owner = await h.local.createUserWithToken('version-owner');
+  carol = await h.local.createUserWithToken('version-carol');
 });
 
 /** A document with one ACTIVE version per body, oldest first; returns the ids. */

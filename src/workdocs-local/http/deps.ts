@@ -2,12 +2,15 @@
 import type { Logger } from 'pino';
 import type { BlobStore } from '../storage/blobs.js';
 import type { Chaos } from '../control/chaos.js';
-import type { Store } from '../storage/store.js';
+import type { Storage } from '../storage/database.js';
+import type { PendingBlobs } from '../storage/pending.js';
 import type { Credentials } from './sigv4.js';
 
 export interface ServerDeps {
-  store: Store;
+  storage: Storage;
   blobs: BlobStore;
+  /** Uploads in flight and blobs let go (shared by every node through the storage). */
+  pending: PendingBlobs;
   chaos: Chaos | undefined;
   logger: Logger;
   keys: Credentials[];

@@ -8,9 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTROL_PREFIX, ControlPlane } from '../control/plane.js';
 import { WorkDocsError } from '../errors.js';
 import { bindInput, matchRoute, parseQuery, pathKnown, toWire, validateInput } from '../model.js';
-import { handlers } from '../operations/index.js';
-import type { OpContext } from '../operations/context.js';
-import type { UserRow } from '../storage/store.js';
+import { handlers, runOperation } from '../operations/index.js';
 import { handleTransfer, isTransferPath } from '../transfers/routes.js';
 import type { ServerDeps } from './deps.js';
 import { HttpError, MAX_API_BODY, readBody, sendError, sendJson } from './respond.js';
@@ -112,7 +110,6 @@ export class RequestHandler {
     this.control.count(operation.name);
     const log = this.deps.logger.child({ requestId, operation: operation.name });
     let result: { status: number; body: unknown } | WorkDocsError;
-    const blobsToDelete: string[] = [];
     try {
       const body = await readBody(req, MAX_API_BODY);
       verifySigV4(
@@ -140,10 +137,7 @@ export class RequestHandler {
           body,
         }),
       );
-      const user = this.authenticate(input.AuthenticationToken);
-      const ctx: OpContext = {
-        store: this.deps.store,
-        user,
+      const output = await runOperation(this.deps, handler, input, {
         organizationId: this.deps.organizationId,
         now: this.deps.now(),
         urlBase: this.deps.urlBase(),
@@ -151,9 +145,7 @@ export class RequestHandler {
         urlTtlSeconds: this.deps.urlTtlSeconds,
         folderChildLimit: this.deps.folderChildLimit,
         defaultStorageBytes: this.deps.defaultStorageBytes,
-        blobsToDelete,
-      };
-      const output = await handler(input, ctx);
+      });
       result = { status: operation.http.responseCode ?? 200, body: toWire(output) };
     } catch (err) {
       if (err instanceof WorkDocsError) {
@@ -167,11 +159,6 @@ export class RequestHandler {
         log.error({ err }, 'operation failed');
         result = new WorkDocsError('ServiceUnavailableException', 'Internal error', {}, 500);
       }
-    }
-    for (const blob of blobsToDelete) {
-      await this.deps.blobs.remove(blob).catch((err: unknown) => {
-        log.warn({ err }, 'could not delete blob');
-      });
     }
     const effect = this.deps.chaos?.effectFor(operation.name) ?? { latencyMs: 0, drop: false };
     if (effect.latencyMs > 0) await sleep(effect.latencyMs);
@@ -189,17 +176,5 @@ export class RequestHandler {
     } else {
       sendJson(res, result.status, result.body ?? {});
     }
-  }
-
-  private authenticate(token: unknown): UserRow | undefined {
-    if (token === undefined) return undefined;
-    const user = typeof token === 'string' ? this.deps.store.userForToken(token) : undefined;
-    if (user?.status !== 'ACTIVE') {
-      throw new WorkDocsError(
-        'UnauthorizedResourceAccessException',
-        'The Authentication token is not valid',
-      );
-    }
-    return user;
   }
 }

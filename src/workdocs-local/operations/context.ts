@@ -4,10 +4,11 @@
  */
 import { invalidArgument } from '../errors.js';
 import type { Input } from '../model.js';
-import type { Store, UserRow } from '../storage/store.js';
+import type { Repo, UserRow } from '../storage/repo.js';
 
 export interface OpContext {
-  store: Store;
+  /** The storage, within this operation's transaction. */
+  store: Repo;
   /** The caller; undefined = the organization's administrator (SigV4 without a token). */
   user: UserRow | undefined;
   organizationId: string;
@@ -17,10 +18,14 @@ export interface OpContext {
   urlTtlSeconds: number;
   folderChildLimit: number;
   defaultStorageBytes: number | undefined;
-  /** Blobs to delete once the metadata change is committed. */
+  /** Blobs let go (Repo.letGo) by this operation: their files are deleted once it commits. */
   blobsToDelete: string[];
 }
 
+/**
+ * An operation: runs inside one storage transaction, returns the output structure (or a promise of
+ * it; the dispatcher awaits it).
+ */
 export type Handler = (input: Input, ctx: OpContext) => unknown;
 
 /**
@@ -30,7 +35,7 @@ export type Handler = (input: Input, ctx: OpContext) => unknown;
  * (timestamps as Date); the output is serialized by `toWire`.
  */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- I and O type the handler written (the SDK's request and response); the table erases them
-export function typed<I, O>(handler: (input: I, ctx: OpContext) => O): Handler {
+export function typed<I, O>(handler: (input: I, ctx: OpContext) => O | Promise<O>): Handler {
   return (input, ctx) => handler(input as I, ctx);
 }
 
@@ -112,7 +117,7 @@ export function resourceState(input: Input): string | undefined {
 }
 
 /** Path components root first; `Limit` counts levels upwards from the resource (default 100). */
-export function pathOut(
+export async function pathOut(
   ctx: OpContext,
   chain: string[],
   leaf: { id: string; name: string | null } | undefined,
@@ -120,10 +125,13 @@ export function pathOut(
 ) {
   const withNames = fieldList(str(input, 'Fields')).has('NAME');
   const limit = num(input, 'Limit') ?? 100;
-  const components = chain.map((id) => {
-    const f = ctx.store.getFolder(id);
-    return { Id: id, Name: withNames ? (f?.name ?? undefined) : undefined };
-  });
+  const names = new Map(
+    withNames ? (await ctx.store.getFolders(chain)).map((f) => [f.id, f.name]) : [],
+  );
+  const components = chain.map((id) => ({
+    Id: id,
+    Name: withNames ? (names.get(id) ?? undefined) : undefined,
+  }));
   if (leaf)
     components.unshift({ Id: leaf.id, Name: withNames ? (leaf.name ?? undefined) : undefined });
   return { Path: { Components: components.slice(0, limit).reverse() } };

@@ -1,9 +1,10 @@
 /** Documents and their versions: the upload flow (initiate, activate, abort), reads, moves, deletes. */
 import { WorkDocsError, invalidArgument, prohibited } from '../errors.js';
-import { newVersionId } from '../storage/store.js';
-import type { DocumentRow, VersionRow } from '../storage/store.js';
+import { newVersionId } from '../storage/repo.js';
+import type { DocumentRow, VersionRow } from '../storage/repo.js';
 import { downloadUrl, uploadUrl } from '../transfers/urls.js';
 import type {
+  DeleteDocumentVersionRequest,
   DocumentMetadata,
   DocumentStatusType,
   DocumentVersionMetadata,
@@ -11,15 +12,15 @@ import type {
   GetDocumentResponse,
   GetDocumentVersionRequest,
   GetDocumentVersionResponse,
-  DeleteDocumentVersionRequest,
-  RestoreDocumentVersionsRequest,
   ResourceStateType,
+  RestoreDocumentVersionsRequest,
 } from '@aws-sdk/client-workdocs';
 import { customMetadataOut } from './labels.js';
 import {
   requireDocument,
   requireMovableInto,
   requireVersion,
+  reserveChild,
   requireWritableFolder,
 } from './access.js';
 import {
@@ -63,14 +64,17 @@ function versionOut(ctx: OpContext, v: VersionRow, withSource: boolean): Documen
   return out;
 }
 
-/** A document as WorkDocs describes it: its latest version and its labels. */
+/**
+ * A document as WorkDocs describes it: `latest` is Repo.latestVersion of it, `labels` Repo.labelsOf
+ * it.
+ */
 export function documentOut(
   ctx: OpContext,
   doc: DocumentRow,
-  latest?: VersionRow,
-  labels: readonly string[] = ctx.store.labelsOf([doc.id]).get(doc.id) ?? [],
+  latest: VersionRow | undefined,
+  labels: readonly string[] = [],
 ): DocumentMetadata {
-  const v = latest ?? ctx.store.latestVersion(doc.id);
+  const v = latest;
   return {
     Id: doc.id,
     CreatorId: doc.creator_id,
@@ -83,17 +87,27 @@ export function documentOut(
   };
 }
 
-/** Documents with their labels (one query for the labels of all). */
-export function documentsOut(ctx: OpContext, docs: readonly DocumentRow[]): DocumentMetadata[] {
-  const labels = ctx.store.labelsOf(docs.map((doc) => doc.id));
-  return docs.map((doc) => documentOut(ctx, doc, undefined, labels.get(doc.id) ?? []));
+/** Documents with their latest versions and labels (one query for each). */
+export async function documentsOut(
+  ctx: OpContext,
+  docs: readonly DocumentRow[],
+  latest?: ReadonlyMap<string, VersionRow>,
+): Promise<DocumentMetadata[]> {
+  const ids = docs.map((doc) => doc.id);
+  const versions = latest ?? (await ctx.store.latestVersions(ids));
+  const labels = await ctx.store.labelsOf(ids);
+  return docs.map((doc) => documentOut(ctx, doc, versions.get(doc.id), labels.get(doc.id) ?? []));
 }
 
-function checkQuota(ctx: OpContext, ownerId: string, declared: number | undefined): void {
-  const owner = ctx.store.getUser(ownerId);
+async function checkQuota(
+  ctx: OpContext,
+  ownerId: string,
+  declared: number | undefined,
+): Promise<void> {
+  const owner = await ctx.store.getUser(ownerId);
   if (owner?.storage_type !== 'QUOTA') return;
   const allocated = owner.storage_allocated ?? 0;
-  const used = ctx.store.storageUtilized(owner.id);
+  const used = await ctx.store.storageUtilized(owner.id);
   if (used > allocated || (used === allocated && declared !== 0)) {
     throw new WorkDocsError(
       'StorageLimitExceededException',
@@ -108,7 +122,7 @@ function checkQuota(ctx: OpContext, ownerId: string, declared: number | undefine
   }
 }
 
-export const initiateDocumentVersionUpload: Handler = (input, ctx) => {
+export const initiateDocumentVersionUpload: Handler = async (input, ctx) => {
   const id = str(input, 'Id');
   const name = str(input, 'Name');
   const parentFolderId = str(input, 'ParentFolderId');
@@ -135,8 +149,8 @@ export const initiateDocumentVersionUpload: Handler = (input, ctx) => {
   let document: DocumentRow;
   let created: VersionRow;
   if (id !== undefined) {
-    const doc = requireDocument(ctx, id, 'write');
-    const parent = ctx.store.getFolder(doc.parent_id);
+    const doc = await requireDocument(ctx, id, 'write');
+    const parent = await ctx.store.getFolder(doc.parent_id);
     if (parent && RECYCLED_STATES.has(parent.resource_state)) {
       throw prohibited(`Folder ${parent.id} is ${parent.resource_state}`);
     }
@@ -146,15 +160,15 @@ export const initiateDocumentVersionUpload: Handler = (input, ctx) => {
     if (
       name !== undefined &&
       name !== doc.name &&
-      ctx.store.documentNameTaken(doc.parent_id, name)
+      (await ctx.store.documentNameTaken(doc.parent_id, name))
     ) {
       throw new WorkDocsError(
         'EntityAlreadyExistsException',
         `A document with this name already exists in folder ${doc.parent_id}`,
       );
     }
-    checkQuota(ctx, doc.owner_id, declared);
-    created = ctx.store.addVersion(doc.id, {
+    await checkQuota(ctx, doc.owner_id, declared);
+    created = await ctx.store.addVersion(doc.id, {
       ...version,
       name: name ?? doc.name,
       creator_id: ctx.user?.id ?? doc.owner_id,
@@ -165,22 +179,17 @@ export const initiateDocumentVersionUpload: Handler = (input, ctx) => {
       throw invalidArgument('ParentFolderId is required when Id is not given');
     }
     if (name === undefined) throw invalidArgument('Name is required when Id is not given');
-    const folder = requireWritableFolder(ctx, parentFolderId);
-    if (ctx.store.childCount(folder.id) >= ctx.folderChildLimit) {
-      throw new WorkDocsError(
-        'LimitExceededException',
-        `Folder ${folder.id} already has the maximum of ${ctx.folderChildLimit} children`,
-      );
-    }
-    if (ctx.store.documentNameTaken(folder.id, name)) {
+    const folder = await requireWritableFolder(ctx, parentFolderId);
+    await reserveChild(ctx, folder.id);
+    if (await ctx.store.documentNameTaken(folder.id, name)) {
       throw new WorkDocsError(
         'EntityAlreadyExistsException',
         `A document with this name already exists in folder ${folder.id}`,
       );
     }
-    checkQuota(ctx, folder.owner_id, declared);
+    await checkQuota(ctx, folder.owner_id, declared);
     const creatorId = ctx.user?.id ?? folder.owner_id;
-    const result = ctx.store.createDocumentWithVersion(
+    const result = await ctx.store.createDocumentWithVersion(
       {
         name,
         creator_id: creatorId,
@@ -196,7 +205,12 @@ export const initiateDocumentVersionUpload: Handler = (input, ctx) => {
     created = result.version;
   }
   return {
-    Metadata: documentOut(ctx, document, created),
+    Metadata: documentOut(
+      ctx,
+      document,
+      created,
+      (await ctx.store.labelsOf([document.id])).get(document.id),
+    ),
     UploadMetadata: {
       UploadUrl: uploadUrl(ctx.urlBase, ctx.urlKey, {
         documentId: document.id,
@@ -210,9 +224,9 @@ export const initiateDocumentVersionUpload: Handler = (input, ctx) => {
   };
 };
 
-export const updateDocumentVersion: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
-  const v = requireVersion(ctx, doc, str(input, 'VersionId') ?? '');
+export const updateDocumentVersion: Handler = async (input, ctx) => {
+  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
+  const v = await requireVersion(ctx, doc, str(input, 'VersionId') ?? '', { lock: true });
   const status = str(input, 'VersionStatus');
   if (status === undefined) return {};
   if (v.status !== 'INITIALIZED') {
@@ -222,56 +236,61 @@ export const updateDocumentVersion: Handler = (input, ctx) => {
     throw prohibited(`No bytes have been uploaded for version ${v.id}`);
   }
   // The version renames the document: the name may have been taken since it was initiated.
-  if (v.name !== doc.name && ctx.store.documentNameTaken(doc.parent_id, v.name)) {
+  if (v.name !== doc.name && (await ctx.store.documentNameTaken(doc.parent_id, v.name))) {
     throw new WorkDocsError(
       'EntityAlreadyExistsException',
       `A document with this name already exists in folder ${doc.parent_id}`,
     );
   }
-  ctx.store.activateVersion(v.seq, doc.id, v.name, ctx.now);
+  // The unique index on (folder, name) refuses a name taken meanwhile by another node.
+  if (!(await ctx.store.activateVersion(v.seq, doc.id, v.name, ctx.now))) {
+    throw prohibited(`Version ${v.id} is no longer INITIALIZED`);
+  }
   return {};
 };
 
-export const abortDocumentVersionUpload: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
-  const v = requireVersion(ctx, doc, str(input, 'VersionId') ?? '');
+export const abortDocumentVersionUpload: Handler = async (input, ctx) => {
+  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
+  const v = await requireVersion(ctx, doc, str(input, 'VersionId') ?? '', { lock: true });
   if (v.status !== 'INITIALIZED') {
     throw prohibited(`Version ${v.id} is ${v.status}; only an INITIALIZED version can be aborted`);
   }
-  ctx.store.deleteVersion(v.seq, doc.id);
-  if (v.blob !== null) ctx.blobsToDelete.push(v.blob);
+  ctx.blobsToDelete.push(...(await ctx.store.deleteVersion(v.seq, doc.id)).blobs);
   return {};
 };
 
-export const getDocument = typed<GetDocumentRequest, GetDocumentResponse>((input, ctx) => {
-  const doc = requireDocument(ctx, input.DocumentId ?? '');
+export const getDocument = typed<GetDocumentRequest, GetDocumentResponse>(async (input, ctx) => {
+  const doc = await requireDocument(ctx, input.DocumentId ?? '');
+  const [metadata] = await documentsOut(ctx, [doc]);
   return {
-    Metadata: documentOut(ctx, doc),
+    Metadata: metadata,
     CustomMetadata:
-      input.IncludeCustomMetadata === true ? customMetadataOut(ctx, doc.id) : undefined,
+      input.IncludeCustomMetadata === true ? await customMetadataOut(ctx, doc.id) : undefined,
   };
 });
 
 export const getDocumentVersion = typed<GetDocumentVersionRequest, GetDocumentVersionResponse>(
-  (input, ctx) => {
-    const doc = requireDocument(ctx, input.DocumentId ?? '');
-    const v = requireVersion(ctx, doc, input.VersionId ?? '');
+  async (input, ctx) => {
+    const doc = await requireDocument(ctx, input.DocumentId ?? '');
+    const v = await requireVersion(ctx, doc, input.VersionId ?? '');
     const fields = fieldList(input.Fields);
     return {
       Metadata: versionOut(ctx, v, fields.has('SOURCE')),
       CustomMetadata:
-        input.IncludeCustomMetadata === true ? customMetadataOut(ctx, doc.id, v.id) : undefined,
+        input.IncludeCustomMetadata === true
+          ? await customMetadataOut(ctx, doc.id, v.id)
+          : undefined,
     };
   },
 );
 
-export const describeDocumentVersions: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
+export const describeDocumentVersions: Handler = async (input, ctx) => {
+  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '');
   const include = fieldList(str(input, 'Include'));
   const fields = fieldList(str(input, 'Fields'));
-  const all = ctx.store
-    .versions(doc.id)
-    .filter((v) => v.status === 'ACTIVE' || include.has('INITIALIZED'));
+  const all = (await ctx.store.versions(doc.id)).filter(
+    (v) => v.status === 'ACTIVE' || include.has('INITIALIZED'),
+  );
   const { items, marker } = page(all, input);
   return {
     DocumentVersions: items.map((v) => versionOut(ctx, v, fields.has('SOURCE'))),
@@ -279,8 +298,8 @@ export const describeDocumentVersions: Handler = (input, ctx) => {
   };
 };
 
-export const updateDocument: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
+export const updateDocument: Handler = async (input, ctx) => {
+  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
   const name = str(input, 'Name');
   const parentId = str(input, 'ParentFolderId');
   const state = resourceState(input);
@@ -293,25 +312,29 @@ export const updateDocument: Handler = (input, ctx) => {
   }
   let newParent = doc.parent_id;
   if (parentId !== undefined && parentId !== doc.parent_id) {
-    newParent = requireMovableInto(ctx, doc.owner_id, parentId).id;
+    newParent = (await requireMovableInto(ctx, doc.owner_id, parentId)).id;
   }
   const newName = name ?? doc.name;
   if (
     (newName !== doc.name || newParent !== doc.parent_id) &&
-    ctx.store.documentNameTaken(newParent, newName)
+    (await ctx.store.documentNameTaken(newParent, newName))
   ) {
     throw new WorkDocsError(
       'EntityAlreadyExistsException',
       `A document with this name already exists in folder ${newParent}`,
     );
   }
-  ctx.store.updateDocument(doc.id, { name, parent_id: newParent, resource_state: state }, ctx.now);
+  await ctx.store.updateDocument(
+    doc.id,
+    { name, parent_id: newParent, resource_state: state },
+    ctx.now,
+  );
   return {};
 };
 
-export const deleteDocument: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '', 'share');
-  ctx.blobsToDelete.push(...ctx.store.deleteDocument(doc.id));
+export const deleteDocument: Handler = async (input, ctx) => {
+  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'share');
+  ctx.blobsToDelete.push(...(await ctx.store.deleteDocument(doc.id)));
   return {};
 };
 
@@ -321,51 +344,61 @@ export const deleteDocument: Handler = (input, ctx) => {
  * document is deleted: RestoreDocumentVersions brings them back. A document keeps at least one
  * version (InvalidOperationException: delete the document instead) and its name.
  */
-export const deleteDocumentVersion = typed<DeleteDocumentVersionRequest, object>((input, ctx) => {
-  const doc = requireDocument(ctx, input.DocumentId ?? '', 'share');
-  if (RECYCLED_STATES.has(doc.resource_state)) {
-    throw prohibited(`Document ${doc.id} is ${doc.resource_state}`);
-  }
-  const v = requireVersion(ctx, doc, input.VersionId ?? '');
-  if (v.status !== 'ACTIVE') {
-    throw prohibited(
-      `Version ${v.id} is ${v.status}; an upload in progress is cancelled with AbortDocumentVersionUpload`,
-    );
-  }
-  const active = ctx.store.versions(doc.id).filter((x) => x.status === 'ACTIVE');
-  let doomed: VersionRow[];
-  if (input.DeletePriorVersions === true) {
-    doomed = active.filter((x) => x.seq < v.seq);
-  } else {
-    if (active.length === 1) {
-      throw new WorkDocsError(
-        'InvalidOperationException',
-        `Version ${v.id} is the only version of document ${doc.id}; delete the document instead`,
-      );
-    }
-    doomed = [v];
-  }
-  ctx.store.deleteVersions(
-    doc.id,
-    doomed.map((x) => x.seq),
-    ctx.now,
-  );
-  return {};
-});
-
-/** Brings back every version DeleteDocumentVersion deleted (none deleted: nothing to do). */
-export const restoreDocumentVersions = typed<RestoreDocumentVersionsRequest, object>(
-  (input, ctx) => {
-    const doc = requireDocument(ctx, input.DocumentId ?? '', 'write');
+export const deleteDocumentVersion = typed<DeleteDocumentVersionRequest, object>(
+  async (input, ctx) => {
+    const doc = await requireDocument(ctx, input.DocumentId ?? '', 'share');
     if (RECYCLED_STATES.has(doc.resource_state)) {
       throw prohibited(`Document ${doc.id} is ${doc.resource_state}`);
     }
-    ctx.store.restoreVersions(doc.id, ctx.now);
+    // One change of the document's versions at a time: two deletions side by side must not
+    // delete its last two versions together.
+    await ctx.store.lockResource(doc.id);
+    const v = await requireVersion(ctx, doc, input.VersionId ?? '');
+    if (v.status !== 'ACTIVE') {
+      throw prohibited(
+        `Version ${v.id} is ${v.status}; an upload in progress is cancelled with AbortDocumentVersionUpload`,
+      );
+    }
+    const active = (await ctx.store.versions(doc.id)).filter((x) => x.status === 'ACTIVE');
+    let doomed: VersionRow[];
+    if (input.DeletePriorVersions === true) {
+      doomed = active.filter((x) => x.seq < v.seq);
+    } else {
+      if (active.length === 1) {
+        throw new WorkDocsError(
+          'InvalidOperationException',
+          `Version ${v.id} is the only version of document ${doc.id}; delete the document instead`,
+        );
+      }
+      doomed = [v];
+    }
+    await ctx.store.deleteVersions(
+      doc.id,
+      doomed.map((x) => x.seq),
+      ctx.now,
+    );
     return {};
   },
 );
 
-export const getDocumentPath: Handler = (input, ctx) => {
-  const doc = requireDocument(ctx, str(input, 'DocumentId') ?? '');
-  return pathOut(ctx, ctx.store.folderChain(doc.parent_id), { id: doc.id, name: doc.name }, input);
+/** Brings back every version DeleteDocumentVersion deleted (none deleted: nothing to do). */
+export const restoreDocumentVersions = typed<RestoreDocumentVersionsRequest, object>(
+  async (input, ctx) => {
+    const doc = await requireDocument(ctx, input.DocumentId ?? '', 'write');
+    if (RECYCLED_STATES.has(doc.resource_state)) {
+      throw prohibited(`Document ${doc.id} is ${doc.resource_state}`);
+    }
+    await ctx.store.restoreVersions(doc.id, ctx.now);
+    return {};
+  },
+);
+
+export const getDocumentPath: Handler = async (input, ctx) => {
+  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '');
+  return await pathOut(
+    ctx,
+    await ctx.store.folderChain(doc.parent_id),
+    { id: doc.id, name: doc.name },
+    input,
+  );
 };

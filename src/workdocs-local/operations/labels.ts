@@ -28,19 +28,19 @@ const MAX_LABELS = getShape('SharedLabels').max ?? 20;
 const MAX_CUSTOM_METADATA = getShape('CustomMetadataMap').max ?? 8;
 
 /** The custom metadata of a resource or one of its versions; undefined if there is none. */
-export function customMetadataOut(
+export async function customMetadataOut(
   ctx: OpContext,
   resourceId: string,
   versionId?: string,
-): Record<string, string> | undefined {
-  const entries = ctx.store.customMetadata(resourceId, versionId ?? null);
+): Promise<Record<string, string> | undefined> {
+  const entries = await ctx.store.customMetadata(resourceId, versionId ?? null);
   return Object.keys(entries).length > 0 ? entries : undefined;
 }
 
-export const createLabels = typed<CreateLabelsRequest, CreateLabelsResponse>((input, ctx) => {
+export const createLabels = typed<CreateLabelsRequest, CreateLabelsResponse>(async (input, ctx) => {
   const id = input.ResourceId ?? '';
-  requireResource(ctx, id, 'write');
-  if (!ctx.store.addLabels(id, input.Labels ?? [], MAX_LABELS, ctx.now)) {
+  await requireResource(ctx, id, 'write');
+  if (!(await ctx.store.addLabels(id, input.Labels ?? [], MAX_LABELS, ctx.now))) {
     throw new WorkDocsError(
       'TooManyLabelsException',
       `A resource has at most ${MAX_LABELS} labels; ${id} would have more`,
@@ -49,11 +49,11 @@ export const createLabels = typed<CreateLabelsRequest, CreateLabelsResponse>((in
   return {};
 });
 
-export const deleteLabels = typed<DeleteLabelsRequest, DeleteLabelsResponse>((input, ctx) => {
+export const deleteLabels = typed<DeleteLabelsRequest, DeleteLabelsResponse>(async (input, ctx) => {
   const id = input.ResourceId ?? '';
-  requireResource(ctx, id, 'write');
-  if (input.DeleteAll === true) ctx.store.removeLabels(id, 'all');
-  else if (input.Labels !== undefined) ctx.store.removeLabels(id, input.Labels);
+  await requireResource(ctx, id, 'write');
+  if (input.DeleteAll === true) await ctx.store.removeLabels(id, 'all');
+  else if (input.Labels !== undefined) await ctx.store.removeLabels(id, input.Labels);
   else throw invalidArgument('Labels or DeleteAll=true is required');
   return {};
 });
@@ -62,12 +62,12 @@ export const deleteLabels = typed<DeleteLabelsRequest, DeleteLabelsResponse>((in
  * The resource (with write access, not in the recycle bin) and the version whose custom metadata
  * is meant: `versionId` only for a document.
  */
-function metadataTarget(
+async function metadataTarget(
   ctx: OpContext,
   resourceId: string,
   versionId: string | undefined,
-): { resource: Resource; versionId: string | null } {
-  const resource = requireResource(ctx, resourceId, 'write');
+): Promise<{ resource: Resource; versionId: string | null }> {
+  const resource = await requireResource(ctx, resourceId, 'write');
   if (RECYCLED_STATES.has(resource.resourceState)) {
     throw prohibited(`Resource ${resourceId} is ${resource.resourceState}`);
   }
@@ -75,19 +75,24 @@ function metadataTarget(
   if (resource.kind !== 'document') {
     throw invalidArgument(`VersionId applies to a document; ${resourceId} is a folder`);
   }
-  const doc = ctx.store.getDocument(resourceId);
+  const doc = await ctx.store.getDocument(resourceId);
   if (!doc) throw invalidArgument(`No document ${resourceId}`);
-  return { resource, versionId: requireVersion(ctx, doc, versionId).id };
+  return { resource, versionId: (await requireVersion(ctx, doc, versionId)).id };
 }
 
 export const createCustomMetadata = typed<
   CreateCustomMetadataRequest,
   CreateCustomMetadataResponse
->((input, ctx) => {
+>(async (input, ctx) => {
   const id = input.ResourceId ?? '';
-  const { versionId } = metadataTarget(ctx, id, input.VersionId);
+  const { versionId } = await metadataTarget(ctx, id, input.VersionId);
   if (
-    !ctx.store.putCustomMetadata(id, versionId, input.CustomMetadata ?? {}, MAX_CUSTOM_METADATA)
+    !(await ctx.store.putCustomMetadata(
+      id,
+      versionId,
+      input.CustomMetadata ?? {},
+      MAX_CUSTOM_METADATA,
+    ))
   ) {
     throw new WorkDocsError(
       'CustomMetadataLimitExceededException',
@@ -100,11 +105,12 @@ export const createCustomMetadata = typed<
 export const deleteCustomMetadata = typed<
   DeleteCustomMetadataRequest,
   DeleteCustomMetadataResponse
->((input, ctx) => {
+>(async (input, ctx) => {
   const id = input.ResourceId ?? '';
-  const { versionId } = metadataTarget(ctx, id, input.VersionId);
-  if (input.DeleteAll === true) ctx.store.removeCustomMetadata(id, versionId, 'all');
-  else if (input.Keys !== undefined) ctx.store.removeCustomMetadata(id, versionId, input.Keys);
+  const { versionId } = await metadataTarget(ctx, id, input.VersionId);
+  if (input.DeleteAll === true) await ctx.store.removeCustomMetadata(id, versionId, 'all');
+  else if (input.Keys !== undefined)
+    await ctx.store.removeCustomMetadata(id, versionId, input.Keys);
   else throw invalidArgument('Keys or DeleteAll=true is required');
   return {};
 });

@@ -7,31 +7,44 @@ import { page, str, typed } from './context.js';
 import type { Handler } from './context.js';
 import { contentsOut } from './folders.js';
 
-export const addResourcePermissions: Handler = (input, ctx) => {
+export const addResourcePermissions: Handler = async (input, ctx) => {
   const resourceId = str(input, 'ResourceId') ?? '';
-  const { ownerId } = requireResource(ctx, resourceId, 'share');
+  const { ownerId } = await requireResource(ctx, resourceId, 'share');
   const principals = (input.Principals ?? []) as { Id: string; Type: string; Role: string }[];
-  const results = principals.map((p) => {
+  const results: Record<string, unknown>[] = [];
+  for (const p of principals) {
     const failure = (message: string) => ({
       PrincipalId: p.Id,
       Role: p.Role,
       Status: 'FAILURE',
       StatusMessage: message,
     });
-    if (p.Type !== 'USER') return failure(`Principal type ${p.Type} is not supported`);
-    if (p.Role === 'OWNER') return failure('The OWNER role cannot be granted');
-    const user = ctx.store.getUser(p.Id);
-    if (user?.organization_id !== ctx.organizationId) return failure(`No user ${p.Id}`);
-    if (user.id === ownerId) return failure('The principal owns the resource');
-    const shareId = ctx.store.setPermission(resourceId, user.id, p.Role, ctx.now);
-    return { PrincipalId: user.id, Role: p.Role, Status: 'SUCCESS', ShareId: shareId };
-  });
+    if (p.Type !== 'USER') {
+      results.push(failure(`Principal type ${p.Type} is not supported`));
+      continue;
+    }
+    if (p.Role === 'OWNER') {
+      results.push(failure('The OWNER role cannot be granted'));
+      continue;
+    }
+    const user = await ctx.store.getUser(p.Id);
+    if (user?.organization_id !== ctx.organizationId) {
+      results.push(failure(`No user ${p.Id}`));
+      continue;
+    }
+    if (user.id === ownerId) {
+      results.push(failure('The principal owns the resource'));
+      continue;
+    }
+    const shareId = await ctx.store.setPermission(resourceId, user.id, p.Role, ctx.now);
+    results.push({ PrincipalId: user.id, Role: p.Role, Status: 'SUCCESS', ShareId: shareId });
+  }
   return { ShareResults: results };
 };
 
-export const describeResourcePermissions: Handler = (input, ctx) => {
+export const describeResourcePermissions: Handler = async (input, ctx) => {
   const resourceId = str(input, 'ResourceId') ?? '';
-  const { ownerId, chain } = requireResource(ctx, resourceId, 'read');
+  const { ownerId, chain } = await requireResource(ctx, resourceId, 'read');
   const byPrincipal = new Map<string, { Role: string; Type: string }[]>();
   const add = (principalId: string, role: string, type: string): void => {
     const roles = byPrincipal.get(principalId) ?? [];
@@ -39,10 +52,10 @@ export const describeResourcePermissions: Handler = (input, ctx) => {
     byPrincipal.set(principalId, roles);
   };
   add(ownerId, 'OWNER', 'DIRECT');
-  chain.forEach((id, i) => {
-    for (const p of ctx.store.permissionsOn(id))
+  for (const [i, id] of chain.entries()) {
+    for (const p of await ctx.store.permissionsOn(id))
       add(p.principal_id, p.role, i === 0 ? 'DIRECT' : 'INHERITED');
-  });
+  }
   let principals = [...byPrincipal].map(([id, roles]) => ({ Id: id, Type: 'USER', Roles: roles }));
   const only = str(input, 'PrincipalId');
   if (only !== undefined) principals = principals.filter((p) => p.Id === only);
@@ -50,17 +63,17 @@ export const describeResourcePermissions: Handler = (input, ctx) => {
   return { Principals: items, Marker: marker };
 };
 
-export const removeResourcePermission: Handler = (input, ctx) => {
+export const removeResourcePermission: Handler = async (input, ctx) => {
   const resourceId = str(input, 'ResourceId') ?? '';
-  requireResource(ctx, resourceId, 'share');
-  ctx.store.removePermission(resourceId, str(input, 'PrincipalId') ?? '');
+  await requireResource(ctx, resourceId, 'share');
+  await ctx.store.removePermission(resourceId, str(input, 'PrincipalId') ?? '');
   return {};
 };
 
-export const removeAllResourcePermissions: Handler = (input, ctx) => {
+export const removeAllResourcePermissions: Handler = async (input, ctx) => {
   const resourceId = str(input, 'ResourceId') ?? '';
-  requireResource(ctx, resourceId, 'share');
-  ctx.store.removeAllPermissions(resourceId);
+  await requireResource(ctx, resourceId, 'share');
+  await ctx.store.removeAllPermissions(resourceId);
   return {};
 };
 
@@ -70,7 +83,7 @@ export const removeAllResourcePermissions: Handler = (input, ctx) => {
  * is that user (another UserId is UnauthorizedOperation); with the administrator's credentials
  * UserId says whose collection.
  */
-export const getResources = typed<GetResourcesRequest, GetResourcesResponse>((input, ctx) => {
+export const getResources = typed<GetResourcesRequest, GetResourcesResponse>(async (input, ctx) => {
   let userId: string;
   if (ctx.user) {
     if (input.UserId !== undefined && input.UserId !== ctx.user.id) {
@@ -84,17 +97,17 @@ export const getResources = typed<GetResourcesRequest, GetResourcesResponse>((in
     if (input.UserId === undefined) {
       throw invalidArgument('UserId is required with the administrator credentials');
     }
-    const user = ctx.store.getUser(input.UserId);
+    const user = await ctx.store.getUser(input.UserId);
     if (user?.organization_id !== ctx.organizationId) {
       throw invalidArgument(`No user ${input.UserId} in this organization`);
     }
     userId = user.id;
   }
-  const shared = ctx.store.sharedWith(userId);
+  const shared = await ctx.store.sharedWith(userId);
   const items = [
     ...shared.folders.map((row) => ({ kind: 'folder' as const, row })),
     ...shared.documents.map((row) => ({ kind: 'document' as const, row })),
   ];
   const { items: pageItems, marker } = page(items, input as Input);
-  return { ...contentsOut(ctx, pageItems), Marker: marker };
+  return { ...(await contentsOut(ctx, pageItems)), Marker: marker };
 });

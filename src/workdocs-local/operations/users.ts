@@ -1,9 +1,9 @@
 /** Users of the organization: current user, listing, create, update, (de)activate. */
 import { WorkDocsError, entityNotExists, invalidArgument } from '../errors.js';
-import type { Store, UserRow } from '../storage/store.js';
+import type { UserChanges, UserRow } from '../storage/repo.js';
 import { requireAdministrator, requireToken, requireUser } from './access.js';
 import { compare, d, fieldList, page, str } from './context.js';
-import type { Handler, OpContext } from './context.js';
+import type { Handler } from './context.js';
 
 function storageRule(u: UserRow): Record<string, unknown> {
   return u.storage_type === 'QUOTA'
@@ -11,7 +11,7 @@ function storageRule(u: UserRow): Record<string, unknown> {
     : { StorageType: 'UNLIMITED' };
 }
 
-function userOut(ctx: OpContext, u: UserRow, withStorage: boolean): Record<string, unknown> {
+function userOut(u: UserRow, withStorage: boolean): Record<string, unknown> {
   return {
     Id: u.id,
     Username: u.username,
@@ -28,20 +28,23 @@ function userOut(ctx: OpContext, u: UserRow, withStorage: boolean): Record<strin
     TimeZoneId: u.time_zone_id ?? undefined,
     Locale: u.locale ?? undefined,
     Storage: withStorage
-      ? { StorageUtilizedInBytes: ctx.store.storageUtilized(u.id), StorageRule: storageRule(u) }
+      ? {
+          StorageUtilizedInBytes: u.storage_used,
+          StorageRule: storageRule(u),
+        }
       : undefined,
   };
 }
 
 export const getCurrentUser: Handler = (_input, ctx) => {
   const user = requireToken(ctx, 'GetCurrentUser');
-  return { User: userOut(ctx, user, true) };
+  return { User: userOut(user, true) };
 };
 
-export const describeUsers: Handler = (input, ctx) => {
+export const describeUsers: Handler = async (input, ctx) => {
   const orgId = str(input, 'OrganizationId');
   if (orgId !== undefined && orgId !== ctx.organizationId) throw entityNotExists(orgId);
-  let users = ctx.store.listUsers(ctx.organizationId);
+  let users = await ctx.store.listUsers(ctx.organizationId);
   const ids = str(input, 'UserIds');
   if (ids !== undefined) {
     const wanted = new Set(
@@ -73,7 +76,7 @@ export const describeUsers: Handler = (input, ctx) => {
       case 'USER_STATUS':
         return u.status;
       case 'STORAGE_USED':
-        return ctx.store.storageUtilized(u.id);
+        return u.storage_used;
       default:
         return u.username.toLowerCase();
     }
@@ -86,20 +89,20 @@ export const describeUsers: Handler = (input, ctx) => {
   const withStorage = fieldList(str(input, 'Fields')).has('STORAGE_METADATA');
   const { items, marker } = page(users, input);
   return {
-    Users: items.map((u) => userOut(ctx, u, withStorage)),
+    Users: items.map((u) => userOut(u, withStorage)),
     TotalNumberOfUsers: users.length,
     Marker: marker,
   };
 };
 
-export const createUser: Handler = (input, ctx) => {
+export const createUser: Handler = async (input, ctx) => {
   requireAdministrator(ctx, 'CreateUser');
   const orgId = str(input, 'OrganizationId');
   if (orgId !== undefined && orgId !== ctx.organizationId) {
     throw invalidArgument(`OrganizationId ${orgId} is not this organization`);
   }
   const username = str(input, 'Username') ?? '';
-  if (ctx.store.getUserByUsername(username)) {
+  if (await ctx.store.getUserByUsername(username)) {
     throw new WorkDocsError('EntityAlreadyExistsException', `User ${username} already exists`);
   }
   const rule = input.StorageRule as
@@ -122,7 +125,7 @@ export const createUser: Handler = (input, ctx) => {
     storageType = 'UNLIMITED';
     storageAllocated = null;
   }
-  const user = ctx.store.createUser(
+  const user = await ctx.store.createUser(
     ctx.organizationId,
     {
       username,
@@ -136,15 +139,15 @@ export const createUser: Handler = (input, ctx) => {
     },
     ctx.now,
   );
-  return { User: userOut(ctx, user, true) };
+  return { User: userOut(user, true) };
 };
 
-export const updateUser: Handler = (input, ctx) => {
+export const updateUser: Handler = async (input, ctx) => {
   requireAdministrator(ctx, 'UpdateUser');
-  const user = requireUser(ctx, str(input, 'UserId') ?? '');
+  const user = await requireUser(ctx, str(input, 'UserId') ?? '');
   const rule = input.StorageRule as
     { StorageType?: string; StorageAllocatedInBytes?: number } | undefined;
-  const changes: Parameters<Store['updateUser']>[1] = {};
+  const changes: UserChanges = {};
   const givenName = str(input, 'GivenName');
   const surname = str(input, 'Surname');
   const type = str(input, 'Type');
@@ -166,20 +169,20 @@ export const updateUser: Handler = (input, ctx) => {
     changes.storage_type = 'QUOTA';
     changes.storage_allocated = rule.StorageAllocatedInBytes;
   }
-  ctx.store.updateUser(user.id, changes, ctx.now);
-  return { User: userOut(ctx, requireUser(ctx, user.id), true) };
+  await ctx.store.updateUser(user.id, changes, ctx.now);
+  return { User: userOut(await requireUser(ctx, user.id), true) };
 };
 
-export const activateUser: Handler = (input, ctx) => {
+export const activateUser: Handler = async (input, ctx) => {
   requireAdministrator(ctx, 'ActivateUser');
-  const user = requireUser(ctx, str(input, 'UserId') ?? '');
-  ctx.store.updateUser(user.id, { status: 'ACTIVE' }, ctx.now);
-  return { User: userOut(ctx, requireUser(ctx, user.id), true) };
+  const user = await requireUser(ctx, str(input, 'UserId') ?? '');
+  await ctx.store.updateUser(user.id, { status: 'ACTIVE' }, ctx.now);
+  return { User: userOut(await requireUser(ctx, user.id), true) };
 };
 
-export const deactivateUser: Handler = (input, ctx) => {
+export const deactivateUser: Handler = async (input, ctx) => {
   requireAdministrator(ctx, 'DeactivateUser');
-  const user = requireUser(ctx, str(input, 'UserId') ?? '');
-  ctx.store.updateUser(user.id, { status: 'INACTIVE' }, ctx.now);
+  const user = await requireUser(ctx, str(input, 'UserId') ?? '');
+  await ctx.store.updateUser(user.id, { status: 'INACTIVE' }, ctx.now);
   return {};
 };

@@ -30,7 +30,9 @@ export async function serveDownload(
     s3Error(res, 403, 'AccessDenied', 'Request has expired', requestId);
     return;
   }
-  const v = deps.store.getVersion(ids.documentId, ids.versionId);
+  const v = await deps.storage.transaction((store) =>
+    store.getVersion(ids.documentId, ids.versionId),
+  );
   if (v?.blob == null) {
     s3Error(res, 404, 'NoSuchKey', 'The version has no bytes', requestId);
     return;

@@ -10,13 +10,14 @@ import type { BlobIds } from './urls.js';
 import { verifyUpload } from './urls.js';
 
 /** Bytes the document owner may still store (this version's current bytes not counted). */
-function remainingQuota(deps: ServerDeps, ids: BlobIds): number | undefined {
-  const store = deps.store;
-  const doc = store.getDocument(ids.documentId);
-  const owner = doc ? store.getUser(doc.owner_id) : undefined;
-  if (owner?.storage_type !== 'QUOTA') return undefined;
-  const current = store.getVersion(ids.documentId, ids.versionId)?.blob_size ?? 0;
-  return Math.max(0, (owner.storage_allocated ?? 0) - (store.storageUtilized(owner.id) - current));
+async function remainingQuota(deps: ServerDeps, ids: BlobIds): Promise<number | undefined> {
+  return deps.storage.transaction(async (store) => {
+    const doc = await store.getDocument(ids.documentId);
+    const owner = doc ? await store.getUser(doc.owner_id) : undefined;
+    if (owner?.storage_type !== 'QUOTA') return undefined;
+    const current = (await store.getVersion(ids.documentId, ids.versionId))?.blob_size ?? 0;
+    return Math.max(0, (owner.storage_allocated ?? 0) - (owner.storage_used - current));
+  });
 }
 
 export async function receiveUpload(
@@ -38,7 +39,9 @@ export async function receiveUpload(
     fail(405, 'MethodNotAllowed', 'Upload URLs accept PUT only');
     return;
   }
-  const v = deps.store.getVersion(ids.documentId, ids.versionId);
+  const v = await deps.storage.transaction((store) =>
+    store.getVersion(ids.documentId, ids.versionId),
+  );
   if (!v) {
     fail(404, 'NoSuchUpload', 'The upload does not exist (aborted or never initiated)');
     return;
@@ -83,7 +86,7 @@ export async function receiveUpload(
   }
   // The owner's remaining quota bounds the body, declared or not: uploads initiated side by side
   // (each fitting the quota when initiated) must not pass it together.
-  const quotaLimit = remainingQuota(deps, ids);
+  const quotaLimit = await remainingQuota(deps, ids);
   const expected = v.declared_size ?? length;
   if (quotaLimit !== undefined && expected !== undefined && expected > quotaLimit) {
     fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
@@ -91,7 +94,7 @@ export async function receiveUpload(
   }
   let written;
   try {
-    written = await deps.blobs.write(req, v.declared_size ?? quotaLimit);
+    written = await deps.pending.receive(req, v.declared_size ?? quotaLimit);
   } catch (err) {
     if (err instanceof SizeLimitError) {
       if (v.declared_size === null) {
@@ -106,7 +109,7 @@ export async function receiveUpload(
     return;
   }
   if (v.declared_size !== null && written.size !== v.declared_size) {
-    await deps.blobs.remove(written.name);
+    await deps.pending.discard(written.name);
     fail(
       400,
       'IncompleteBody',
@@ -114,27 +117,19 @@ export async function receiveUpload(
     );
     return;
   }
-  // Checked again (synchronously with the commit below): other uploads may have landed meanwhile.
-  const left = remainingQuota(deps, ids);
-  if (left !== undefined && written.size > left) {
-    await deps.blobs.remove(written.name);
-    fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
+  // The commit charges the quota atomically (other uploads, on any node, may have landed
+  // meanwhile) and refuses a version that was aborted or activated during the upload.
+  const committed = await deps.pending.commit({ ...ids, written, now: deps.now() });
+  if (!committed.ok) {
+    if (committed.reason === 'quota') {
+      fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
+    } else if (committed.reason === 'expired') {
+      fail(400, 'RequestTimeout', 'The upload took longer than its lease; send it again');
+    } else {
+      fail(409, 'InvalidObjectState', 'The version was aborted or activated during the upload');
+    }
     return;
   }
-  const stored = deps.store.setVersionBlob(
-    ids.documentId,
-    ids.versionId,
-    written.name,
-    written.size,
-    written.sha256,
-    deps.now(),
-  );
-  if (!stored.ok) {
-    await deps.blobs.remove(written.name);
-    fail(409, 'InvalidObjectState', 'The version was aborted or activated during the upload');
-    return;
-  }
-  await deps.blobs.remove(stored.previousBlob);
   res.writeHead(200, { etag: `"${written.sha256}"`, 'content-length': 0 });
   res.end();
 }
