@@ -84,6 +84,10 @@ Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)
   WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT      children per folder before LimitExceededException (default 10000)
   WORKDOCS_LOCAL_PUBLIC_URL              base URL put in upload/download URLs (default: its own address)
   WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES   storage quota of new users in bytes (default: unlimited)
+  WORKDOCS_LOCAL_DATABASE_URL            postgres://… = metadata in PostgreSQL, shared by several nodes
+                                         (default: SQLite in the data dir)
+  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS    an upload not heard of for this long may be cleaned up by
+                                         any node (default 300)
 
 With WORKDOCS_ENDPOINT set, AWS credentials come from the standard chain (AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, container or instance roles).

@@ -22,14 +22,16 @@ import type { UpdateDocumentVersionCommandOutput } from '@aws-sdk/client-workdoc
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { startWorkDocsLocal } from '../../src/workdocs-local/index.js';
+import { testDatabaseUrl } from './database.js';
 import { checkResponsesAgainstModel } from './model-shape.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 
 /**
  * WorkDocs Local as tests run it: 127.0.0.1, port 0, the chaos API on, silent logs, data in
- * `dataDir`; `options` override any of these.
+ * `dataDir` (metadata in a fresh PostgreSQL database when the tests run on PostgreSQL, see
+ * database.ts); `options` override any of these.
  */
-export function startTestWorkDocsLocal(
+export async function startTestWorkDocsLocal(
   dataDir: string,
   options: Partial<WorkDocsLocalOptions> = {},
 ): Promise<WorkDocsLocal> {
@@ -39,6 +41,7 @@ export function startTestWorkDocsLocal(
     dataDir,
     chaos: true,
     logger: pino({ level: 'silent' }),
+    databaseUrl: options.databaseUrl ?? (await testDatabaseUrl()),
     ...options,
   });
 }
