@@ -135,8 +135,9 @@ export async function verifyEndState(
   // Nothing acknowledged is lost.
   for (const u of recorder.uploads) {
     if (found.has(u.name)) continue;
-    check(u.complete !== 'ok', `${u.name} was completed (client told ACTIVE) but is gone`);
-    if (u.initiate === 'ok' && u.complete !== 'unknown') {
+    if (u.complete === 'ok') {
+      check(false, `${u.name} was completed (client told ACTIVE) but is gone`);
+    } else if (u.initiate === 'ok' && u.complete !== 'unknown') {
       check(
         u.abort === 'ok' || u.abort === 'unknown',
         `${u.name} was initiated (plan ${u.plan}) and never aborted, but is gone`,
