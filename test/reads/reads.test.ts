@@ -334,6 +334,29 @@ describe('folder(id) and contents', () => {
     expect(body.data).toEqual({ folder: null });
     expect(codes(body)).toEqual(['ENTITY_NOT_EXISTS']);
   });
+
+  it('a folder that does not exist is null with ENTITY_NOT_EXISTS also when only its contents are asked (no GetFolder then)', async () => {
+    await stack.resetChaos();
+    const { body } = await stack.graphql(
+      '{ folder(id: "no-such-folder") { __typename contents(first: 5) { edges { cursor } } } }',
+      {},
+      token,
+    );
+    expect(body.data).toEqual({ folder: null });
+    expect(codes(body)).toEqual(['ENTITY_NOT_EXISTS']);
+    expect(body.errors?.[0]?.path).toEqual(['folder', 'contents']);
+    expect(await stack.stats()).toEqual({ DescribeFolderContents: 1 });
+    // With a directive on `contents`, the folder itself is fetched first.
+    await stack.resetChaos();
+    const skipped = await stack.graphql(
+      '{ folder(id: "no-such-folder") { contents(first: 5) @skip(if: true) { edges { cursor } } } }',
+      {},
+      token,
+    );
+    expect(skipped.body.data).toEqual({ folder: null });
+    expect(codes(skipped.body)).toEqual(['ENTITY_NOT_EXISTS']);
+    expect(await stack.stats()).toEqual({ GetFolder: 1 });
+  });
 });
 
 describe('rootFolders, me, users', () => {
