@@ -40,6 +40,13 @@ describeWithChromium('the demo page in Chromium', () => {
   const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
   const row = (name: string) => page.locator(`#items tr[data-name="${name}"]`);
   const upload = (name: string) => page.locator(`#uploads li.upload[data-file="${name}"]`).first();
+  /** The next answer to the GraphQL operation named `name`; its `x-request-id` header. */
+  const gatewayRequestId = async (name: string): Promise<string | undefined> => {
+    const res = await page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes(name),
+    );
+    return res.headers()['x-request-id'];
+  };
 
   async function me(): Promise<{ id: string; used: number }> {
     const { body } = await stack.graphql(
@@ -205,13 +212,18 @@ describeWithChromium('the demo page in Chromium', () => {
         StorageRule: { StorageType: 'QUOTA', StorageAllocatedInBytes: user.used },
       }),
     );
+    const requestId = gatewayRequestId('mutation InitiateUpload');
     await page.setInputFiles('#file-input', files['over.txt']!);
     const item = upload('over.txt');
     await item.and(page.locator('[data-state="failed"]')).waitFor();
     const message = item.locator('.message');
     expect(await message.getAttribute('data-code')).toBe('STORAGE_LIMIT_EXCEEDED');
     expect(await message.locator('strong').textContent()).toBe('Your storage is full.');
-    expect(await message.locator('.request-id').textContent()).toMatch(/^Request id: \S+$/);
+    // The gateway's request id, which its logs and WorkDocs Local's carry too.
+    expect(await requestId).toMatch(/^\S+$/);
+    expect(await message.locator('.request-id').textContent()).toBe(
+      `Request id: ${(await requestId)!}`,
+    );
     expect(await row('over.txt').count()).toBe(0);
 
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
@@ -221,6 +233,7 @@ describeWithChromium('the demo page in Chromium', () => {
   it('a token that is not valid shows the sign-in-again message', async () => {
     await page.click('#sign-out');
     await page.fill('#token', 'not-a-valid-token');
+    const requestId = gatewayRequestId('query Me');
     await page.click('#sign-in-button');
     const alert = page.locator('#alert');
     await alert.and(page.locator('[data-kind="sign-in"]')).waitFor();
@@ -228,7 +241,10 @@ describeWithChromium('the demo page in Chromium', () => {
       'Your sign-in has expired or the token is not valid.',
     );
     expect(await alert.textContent()).toContain('Sign in again');
-    expect(await alert.locator('.request-id').textContent()).toMatch(/^Request id: \S+$/);
+    expect(await requestId).toMatch(/^\S+$/);
+    expect(await alert.locator('.request-id').textContent()).toBe(
+      `Request id: ${(await requestId)!}`,
+    );
     expect(await page.locator('#sign-in').isVisible()).toBe(true);
     expect(await page.locator('#workspace').isVisible()).toBe(false);
   });
