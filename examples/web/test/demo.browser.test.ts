@@ -5,7 +5,9 @@
  * - a 5 MiB file uploads, is listed ACTIVE, and its download link gives back the same SHA-256;
  * - an upload cancelled midway leaves no draft behind;
  * - a second version changes the version count;
+ * - a folder of 21 documents pages forward and back with the connection's cursors;
  * - with the user's quota filled, the storage-limit message shows, with a request id;
+ * - WorkDocs unavailable shows its own message;
  * - a token that is not valid shows the sign-in-again message.
  * The finished page is saved as `artifacts/demo.png`.
  */
@@ -228,6 +230,27 @@ describeWithChromium('the demo page in Chromium', () => {
 
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('WorkDocs unavailable shows its own message, apart from the union errors', async () => {
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'ServiceUnavailableException' },
+        count: 1,
+      },
+    ]);
+    const requestId = gatewayRequestId('mutation InitiateUpload');
+    await page.setInputFiles('#file-input', files['over.txt']!);
+    const alert = page.locator('#alert');
+    await alert.and(page.locator('[data-kind="unreachable"]')).waitFor();
+    expect(await alert.locator('strong').textContent()).toBe(
+      'WorkDocs cannot be reached right now.',
+    );
+    expect(await alert.locator('.request-id').textContent()).toBe(
+      `Request id: ${(await requestId)!}`,
+    );
+    expect(await page.locator('#workspace').isVisible()).toBe(true);
   });
 
   it('a token that is not valid shows the sign-in-again message', async () => {
