@@ -67,7 +67,7 @@ export function startNode(
       if (matched) return;
       out += d.toString();
       if (out.length > 200_000) out = out.slice(-100_000);
-      const m = matched ? null : options.ready.exec(out);
+      const m = options.ready.exec(out);
       if (m) {
         matched = true;
         clearTimeout(timer);
