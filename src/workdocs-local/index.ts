@@ -24,6 +24,12 @@ export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
   logger?: Logger;
   /** The clock (epoch ms) used for signatures, URL expiry and timestamps; for tests. */
   now?: () => number;
+  /**
+   * Check every response body against its operation's output shape in the WorkDocs model; a body
+   * that does not fit is logged and answered 500 naming what is wrong. For tests and development
+   * of handlers (every test runs with it); off by default.
+   */
+  checkResponses?: boolean;
 }
 
 export interface CreatedUser {
@@ -136,7 +142,7 @@ export async function openDataDir(
 export async function startWorkDocsLocal(
   options: WorkDocsLocalOptions = {},
 ): Promise<WorkDocsLocal> {
-  const { logger: givenLogger, now: givenNow, ...overrides } = options;
+  const { logger: givenLogger, now: givenNow, checkResponses, ...overrides } = options;
   const defined = Object.fromEntries(
     Object.entries(overrides as Record<string, unknown>).filter(([, v]) => v !== undefined),
   ) as Partial<WorkDocsLocalConfig>;
@@ -183,6 +189,7 @@ export async function startWorkDocsLocal(
     defaultStorageBytes: config.defaultStorageBytes,
     urlBase: () => urlBase,
     now,
+    checkResponses: checkResponses === true,
   });
   // No whole-request timeout: a multi-gigabyte upload may take longer than Node's default 5 min.
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler.handle);

@@ -292,7 +292,8 @@ export function bindInput(operation: Operation, req: RawRequest): Input {
 }
 
 const regexCache = new Map<string, RegExp>();
-function patternRegex(pattern: string): RegExp {
+/** A model pattern as WorkDocs Local applies it: anchored (the whole value must match). */
+export function patternRegex(pattern: string): RegExp {
   let re = regexCache.get(pattern);
   if (!re) {
     // Smithy patterns are unanchored; WorkDocs Local anchors them so an id or name must consist

@@ -98,6 +98,7 @@ if (!haveBoto3) {
         dataDir,
         chaos: true,
         logger: pino({ level: 'silent' }),
+        checkResponses: true,
       });
       summary = await runFlow(local);
       finishedMs = Date.now();

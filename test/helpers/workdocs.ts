@@ -27,9 +27,10 @@ import { checkResponsesAgainstModel } from './model-shape.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 
 /**
- * WorkDocs Local as tests run it: 127.0.0.1, port 0, the chaos API on, silent logs, data in
- * `dataDir` (metadata in a fresh PostgreSQL database when the tests run on PostgreSQL, see
- * database.ts); `options` override any of these.
+ * WorkDocs Local as tests run it: 127.0.0.1, port 0, the chaos API on, silent logs, every response
+ * checked against the model's output shape (`checkResponses`), data in `dataDir` (metadata in a
+ * fresh PostgreSQL database when the tests run on PostgreSQL, see database.ts); `options` override
+ * any of these.
  */
 export async function startTestWorkDocsLocal(
   dataDir: string,
@@ -42,6 +43,7 @@ export async function startTestWorkDocsLocal(
     chaos: true,
     logger: pino({ level: 'silent' }),
     databaseUrl: options.databaseUrl ?? (await testDatabaseUrl()),
+    checkResponses: true,
     ...options,
   });
 }

@@ -5,13 +5,22 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetDocumentCommand, WorkDocsClient } from '@aws-sdk/client-workdocs';
+import path from 'node:path';
+import {
+  GetDocumentCommand,
+  ServiceUnavailableException,
+  WorkDocsClient,
+} from '@aws-sdk/client-workdocs';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkResponsesAgainstModel,
   errorViolations,
   outputViolations,
 } from '../helpers/model-shape.js';
+import { uploadDocument } from '../helpers/workdocs.js';
+import { DB_FILE } from '../../src/workdocs-local/index.js';
+import { startHarness } from './helpers.js';
 
 const goodDocument = {
   Metadata: {
@@ -131,5 +140,41 @@ describe('checkResponsesAgainstModel on an SDK client', () => {
     await expect(client.send(new GetDocumentCommand({ DocumentId: 'doc-1' }))).rejects.toThrow(
       'GetDocument answered 200 with a body that does not fit the WorkDocs model:\n  $.Metadata: unknown member Label (shape DocumentMetadata)',
     );
+  });
+});
+
+describe('WorkDocs Local with checkResponses (as every test runs it)', () => {
+  it('answers 500 naming what does not fit instead of sending a wrong shape', async () => {
+    const h = await startHarness();
+    try {
+      const token = h.local.demoToken;
+      const { documentId } = await uploadDocument(h.client, token, {
+        parentFolderId: h.local.demoRootFolderId,
+        name: 'checked.txt',
+        body: 'x',
+      });
+      // A label no request could have set (the model allows 32 characters), written behind
+      // WorkDocs Local's back as old or damaged data would be.
+      const db = new Database(path.join(h.dataDir, DB_FILE));
+      try {
+        db.prepare('INSERT INTO labels (resource_id, label, created_ms) VALUES (?, ?, ?)').run(
+          documentId,
+          'x'.repeat(40),
+          Date.now(),
+        );
+      } finally {
+        db.close();
+      }
+      const e = await h.client
+        .send(new GetDocumentCommand({ AuthenticationToken: token, DocumentId: documentId }))
+        .catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(ServiceUnavailableException);
+      expect((e as ServiceUnavailableException).$metadata.httpStatusCode).toBe(500);
+      expect((e as ServiceUnavailableException).message).toBe(
+        'The response of GetDocument does not fit the WorkDocs model: $.Metadata.Labels[0]: 40 characters, at most 32 (shape SharedLabel)',
+      );
+    } finally {
+      await h.stop();
+    }
   });
 });

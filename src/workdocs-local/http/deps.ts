@@ -22,4 +22,6 @@ export interface ServerDeps {
   /** The base of upload/download URLs (set once listening). */
   urlBase: () => string;
   now: () => number;
+  /** Check each response against the model's output shape (WorkDocsLocalOptions.checkResponses). */
+  checkResponses: boolean;
 }

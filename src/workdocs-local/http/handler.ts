@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTROL_PREFIX, ControlPlane } from '../control/plane.js';
 import { WorkDocsError } from '../errors.js';
 import { bindInput, matchRoute, parseQuery, pathKnown, toWire, validateInput } from '../model.js';
+import { outputViolations } from '../model/output-check.js';
 import { handlers, runOperation } from '../operations/index.js';
 import { handleTransfer, isTransferPath } from '../transfers/routes.js';
 import type { ServerDeps } from './deps.js';
@@ -146,7 +147,20 @@ export class RequestHandler {
         folderChildLimit: this.deps.folderChildLimit,
         defaultStorageBytes: this.deps.defaultStorageBytes,
       });
-      result = { status: operation.http.responseCode ?? 200, body: toWire(output) };
+      const wire = toWire(output);
+      if (this.deps.checkResponses) {
+        const problems = outputViolations(operation.name, wire);
+        if (problems.length > 0) {
+          log.error({ problems }, 'the response does not fit the model');
+          throw new WorkDocsError(
+            'ServiceUnavailableException',
+            `The response of ${operation.name} does not fit the WorkDocs model: ${problems.join('; ')}`,
+            {},
+            500,
+          );
+        }
+      }
+      result = { status: operation.http.responseCode ?? 200, body: wire };
     } catch (err) {
       if (err instanceof WorkDocsError) {
         result = err;
