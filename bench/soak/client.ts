@@ -13,6 +13,8 @@ export interface SeenError {
   message: string;
   /** `errors` (a GraphQLError) or `data` (a member of a result union). */
   channel: 'errors' | 'data';
+  /** The response path of an `errors` entry. */
+  path?: readonly (string | number)[];
 }
 
 export interface GraphQLOutcome<T> {
@@ -26,6 +28,7 @@ export interface GraphQLOutcome<T> {
 
 interface RawError {
   message?: unknown;
+  path?: unknown;
   extensions?: { code?: unknown; httpStatus?: unknown; retryable?: unknown };
 }
 
@@ -37,6 +40,7 @@ function toSeen(e: RawError): SeenError {
     retryable: typeof ext.retryable === 'boolean' ? ext.retryable : undefined,
     message: typeof e.message === 'string' ? e.message : '',
     channel: 'errors',
+    ...(Array.isArray(e.path) ? { path: e.path as (string | number)[] } : {}),
   };
 }
 

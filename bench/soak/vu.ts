@@ -297,7 +297,7 @@ export class VirtualUser {
     for (let attempt = 1; ; attempt++) {
       this.r.writesSent[op] += 1;
       const out = await this.call<Record<string, MutationResult>>(op, query, variables);
-      const err = firstError(out);
+      const err = writeError(out, op);
       if (err?.retryable === true && attempt < 3 && !this.o.signal.aborted) {
         this.r.retried(`${op} after retryable ${String(err.code)}`);
         retriedAfterRetryable = true;
@@ -321,13 +321,13 @@ export class VirtualUser {
     const first = await this.write('initiate', INITIATE, variables);
     const retriedAfterRetryable = first.retriedAfterRetryable;
     let out = first.out;
-    let err = firstError(out);
+    let err = writeError(out, 'initiate');
     if (mustFindOut(err)) {
       // Unknown outcome, not retryable: find out by asking for the same name again.
       this.r.retried('initiate to find out after unknown outcome');
       const second = await this.write('initiate', INITIATE, variables);
       out = second.out;
-      err = firstError(out);
+      err = writeError(out, 'initiate');
       if (err?.code === 'ENTITY_ALREADY_EXISTS') {
         upload.initiate = 'unknown';
         upload.initiateLandedUnseen = true;
@@ -360,7 +360,7 @@ export class VirtualUser {
     const first = await this.write('abort', ABORT, variables);
     const retriedAfterRetryable = first.retriedAfterRetryable;
     let out = first.out;
-    let err = firstError(out);
+    let err = writeError(out, 'abort');
     if (retriedAfterRetryable && err?.code === 'ENTITY_NOT_EXISTS') {
       this.r.violation(
         'duplicates',
@@ -381,7 +381,7 @@ export class VirtualUser {
         return;
       }
       ({ out } = await this.write('abort', ABORT, variables));
-      err = firstError(out);
+      err = writeError(out, 'abort');
     }
     upload.abort = err ? outcomeOf(err) : 'ok';
     if (upload.abort !== 'ok') this.drafts.add(upload.name);
@@ -393,7 +393,7 @@ export class VirtualUser {
     const first = await this.write('complete', COMPLETE, variables);
     const retriedAfterRetryable = first.retriedAfterRetryable;
     let out = first.out;
-    let err = firstError(out);
+    let err = writeError(out, 'complete');
     if (retriedAfterRetryable && err?.code === 'PROHIBITED_STATE') {
       this.r.violation(
         'duplicates',
@@ -414,17 +414,19 @@ export class VirtualUser {
         return false;
       }
       ({ out } = await this.write('complete', COMPLETE, variables));
-      err = firstError(out);
+      err = writeError(out, 'complete');
     }
-    const doc = out.data?.completeDocumentVersionUpload?.document;
-    if (err || !doc) {
-      upload.complete = err ? outcomeOf(err) : 'failed';
+    if (err) {
+      upload.complete = outcomeOf(err);
       return false;
     }
     upload.complete = 'ok';
+    // The activation succeeded; its `document` may still have failed to be read (its own error).
+    const doc = out.data?.completeDocumentVersionUpload?.document;
     if (
-      doc.latestVersionMetadata?.status !== 'ACTIVE' ||
-      doc.latestVersionMetadata.id !== upload.versionId
+      doc &&
+      (doc.latestVersionMetadata?.status !== 'ACTIVE' ||
+        doc.latestVersionMetadata.id !== upload.versionId)
     ) {
       this.r.violation(
         'integrity',
@@ -517,6 +519,37 @@ function dataChannelErrors(data: unknown): SeenError[] {
     }
   }
   return found;
+}
+
+const MUTATION_FIELDS: Record<WriteOperation, string> = {
+  initiate: 'initiateDocumentVersionUpload',
+  complete: 'completeDocumentVersionUpload',
+  abort: 'abortDocumentVersionUpload',
+};
+
+/**
+ * The error of the write itself: none when the mutation answered its payload (errors of fields
+ * inside it, such as a `document` that could not be read after the activation, are not the
+ * write's), else its data-channel error or the `errors` entry at its path.
+ */
+function writeError(out: GraphQLOutcome<unknown>, op: WriteOperation): SeenError | undefined {
+  const field = MUTATION_FIELDS[op];
+  const result = (out.data as Record<string, { __typename?: string } | null> | undefined)?.[field];
+  if (out.transportError === undefined && result?.__typename?.endsWith('Payload') === true) {
+    return undefined;
+  }
+  if (out.transportError !== undefined) return firstError(out);
+  return (
+    dataChannelErrors(out.data)[0] ??
+    out.errors.find((e) => e.path?.[0] === field) ??
+    out.errors[0] ?? {
+      code: undefined,
+      httpStatus: out.status,
+      retryable: undefined,
+      message: `${field} answered neither its payload nor an error`,
+      channel: 'errors',
+    }
+  );
 }
 
 /** The first error of a response: in `errors`, else a data-channel one. */
