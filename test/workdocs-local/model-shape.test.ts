@@ -12,12 +12,14 @@ import {
   WorkDocsClient,
 } from '@aws-sdk/client-workdocs';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkResponsesAgainstModel,
   errorViolations,
   outputViolations,
 } from '../helpers/model-shape.js';
+import { testDatabaseUrl } from '../helpers/database.js';
 import { uploadDocument } from '../helpers/workdocs.js';
 import { DB_FILE } from '../../src/workdocs-local/index.js';
 import { startHarness } from './helpers.js';
@@ -145,7 +147,9 @@ describe('checkResponsesAgainstModel on an SDK client', () => {
 
 describe('WorkDocs Local with checkResponses (as every test runs it)', () => {
   it('answers 500 naming what does not fit instead of sending a wrong shape', async () => {
-    const h = await startHarness();
+    // On PostgreSQL (WORKDOCS_LOCAL_TEST_BACKEND=postgres) the metadata is in a database of its own.
+    const databaseUrl = await testDatabaseUrl();
+    const h = await startHarness({ databaseUrl });
     try {
       const token = h.local.demoToken;
       const { documentId } = await uploadDocument(h.client, token, {
@@ -155,15 +159,29 @@ describe('WorkDocs Local with checkResponses (as every test runs it)', () => {
       });
       // A label no request could have set (the model allows 32 characters), written behind
       // WorkDocs Local's back as old or damaged data would be.
-      const db = new Database(path.join(h.dataDir, DB_FILE));
-      try {
-        db.prepare('INSERT INTO labels (resource_id, label, created_ms) VALUES (?, ?, ?)').run(
-          documentId,
-          'x'.repeat(40),
-          Date.now(),
-        );
-      } finally {
-        db.close();
+      const label = 'x'.repeat(40);
+      if (databaseUrl !== undefined) {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        try {
+          await client.query(
+            'INSERT INTO labels (resource_id, label, created_ms) VALUES ($1, $2, $3)',
+            [documentId, label, Date.now()],
+          );
+        } finally {
+          await client.end();
+        }
+      } else {
+        const db = new Database(path.join(h.dataDir, DB_FILE));
+        try {
+          db.prepare('INSERT INTO labels (resource_id, label, created_ms) VALUES (?, ?, ?)').run(
+            documentId,
+            label,
+            Date.now(),
+          );
+        } finally {
+          db.close();
+        }
       }
       const e = await h.client
         .send(new GetDocumentCommand({ AuthenticationToken: token, DocumentId: documentId }))
