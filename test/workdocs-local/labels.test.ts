@@ -102,6 +102,29 @@ describe('labels', () => {
     await expect(removeLabels(documentId, {})).rejects.toBeInstanceOf(InvalidArgumentException);
   });
 
+  it('a repeated query parameter beyond the model list limit is InvalidArgument and removes nothing', async () => {
+    const { documentId } = await newDocument();
+    await addLabels(documentId, ['stay']);
+    const many = Array.from({ length: 21 }, (_, i) => `l${i}`);
+    const e = await removeLabels(documentId, { Labels: [...many, 'stay'] }).catch(
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(InvalidArgumentException);
+    expect((e as InvalidArgumentException).message).toBe('Labels must have at most 20 items');
+    expect(await documentLabels(documentId)).toEqual(['stay']);
+    const keys = await h.client
+      .send(
+        new DeleteCustomMetadataCommand({
+          AuthenticationToken: owner.token,
+          ResourceId: documentId,
+          Keys: Array.from({ length: 9 }, (_, i) => `k${i}`),
+        }),
+      )
+      .catch((err: unknown) => err);
+    expect(keys).toBeInstanceOf(InvalidArgumentException);
+    expect((keys as InvalidArgumentException).message).toBe('Keys must have at most 8 items');
+  });
+
   it('more than 20 labels on a resource is TooManyLabelsException (429) and adds none', async () => {
     const { documentId } = await newDocument();
     const eighteen = Array.from({ length: 18 }, (_, i) => `label-${i}`);
