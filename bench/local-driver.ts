@@ -3,8 +3,9 @@
  * load core: the official SDK (undici handler, middleware cache) against WorkDocs Local. One JSON
  * argument; one JSON line on stdout.
  *
- * - `seed`: `count` documents `seed-<from + i>` in `folderId`, each uploaded (1 byte) and activated
- *   — the user's library grows by `count` documents.
+ * - `seed`: `count` documents `seed-<from + i>` in `folderId` — the user's library grows by `count`
+ *   documents. Those numbered below `uploadBelow` are uploaded (1 byte) and activated (so a listing
+ *   has items); the others are only initiated (a version awaiting its bytes), a third of the calls.
  * - `initiate`: closed loop of InitiateDocumentVersionUpload with unique names into `folderId`.
  * - `list`: closed loop of DescribeFolderContents(limit 50) of `folderId`.
  * - `folder`: CreateFolder `name` in `folderId` → its id.
@@ -29,7 +30,14 @@ interface Common {
   folderId: string;
 }
 type Spec =
-  | (Common & { mode: 'seed'; from: number; count: number; concurrency: number })
+  | (Common & {
+      mode: 'seed';
+      from: number;
+      count: number;
+      concurrency: number;
+      /** Documents numbered below this are uploaded and activated; the others only initiated. */
+      uploadBelow: number;
+    })
   | (Common & { mode: 'initiate' | 'list'; seconds: number; concurrency: number })
   | (Common & { mode: 'folder'; name: string })
   | (Common & { mode: 'prepare-upload'; bytes: number })
@@ -145,6 +153,7 @@ async function main(): Promise<unknown> {
         const t = performance.now();
         await pool(spec.count, spec.concurrency, async (i) => {
           const out = await initiate(`seed-${String(spec.from + i)}.txt`, 1);
+          if (spec.from + i >= spec.uploadBelow) return;
           const upload = out.UploadMetadata!;
           await putBytes(upload.UploadUrl!, upload.SignedHeaders ?? {}, 'x');
           await wd.send(

@@ -3,8 +3,9 @@
  * alone on the core under test) driven over the official SDK by bench/local-driver.ts on the other
  * core.
  *
- * 1. Scale: the demo user's library grows to 10 / 1,000 / 10,000 documents (each uploaded and
- *    activated, in one folder); at each size, InitiateDocumentVersionUpload throughput (into a
+ * 1. Scale: the demo user's library grows to 10 / 1,000 / 10,000 documents in one folder (the
+ *    first 50 uploaded and activated, the others initiated: a version each, awaiting its bytes —
+ *    seeding 10,000 complete uploads took minutes); at each size, InitiateDocumentVersionUpload throughput (into a
  *    fresh folder) and DescribeFolderContents(limit 50) throughput of the big folder. Flat means
  *    the last size's req/s ÷ the first's stays near 1.
  * 2. A 1 GiB upload (PUT to the signed URL) vs bench/stream-server.ts, alternated; WorkDocs Local's
@@ -110,6 +111,7 @@ export async function runLocalSection(opts: {
           mode: 'seed',
           folderId: library,
           from: have,
+          uploadBelow: 50,
           count: size - have,
           concurrency: 16,
         });

@@ -37,6 +37,14 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
+/** Every process started and not yet stopped, for `stopAll` (e.g. on Ctrl-C). */
+const live = new Set<ChildProcess>();
+
+/** Stops every process this benchmark started and has not stopped yet. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((child) => stopChild(child)));
+}
+
 /** `node <args>` on `core`; resolves once stdout matches `ready` (its first group). */
 export function startNode(
   name: string,
@@ -51,6 +59,8 @@ export function startNode(
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let out = '';
   let matched = false;
   return new Promise((resolve, reject) => {
@@ -111,12 +121,14 @@ export function runNode(args: string[], core: number): Promise<string> {
     ? ['taskset', ['-c', String(core), process.execPath, ...args]]
     : [process.execPath, args];
   const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
+      live.delete(child);
       if (code === 0) resolve(out);
       else
         reject(

@@ -48,6 +48,7 @@ import {
   REPO_ROOT,
   runNode,
   startNode,
+  stopAll as stopAllProcs,
   type Proc,
 } from './procs.js';
 
@@ -135,7 +136,7 @@ async function stopAll(): Promise<void> {
   await Promise.all(procs.splice(0).map((p) => p.stop()));
 }
 process.on('SIGINT', () => {
-  void stopAll().then(() => process.exit(130));
+  void Promise.all([stopAll(), stopAllProcs()]).then(() => process.exit(130));
 });
 
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIABENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret' };
