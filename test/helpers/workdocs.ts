@@ -26,6 +26,18 @@ import { testDatabaseUrl } from './database.js';
 import { checkResponsesAgainstModel } from './model-shape.js';
 import type { WorkDocsLocal, WorkDocsLocalOptions } from '../../src/workdocs-local/index.js';
 
+/** On PostgreSQL: one database per data dir, so that a restart on the same data dir finds its data. */
+const databases = new Map<string, Promise<string | undefined>>();
+
+function databaseFor(dataDir: string): Promise<string | undefined> {
+  let url = databases.get(dataDir);
+  if (url === undefined) {
+    url = testDatabaseUrl();
+    databases.set(dataDir, url);
+  }
+  return url;
+}
+
 /**
  * WorkDocs Local as tests run it: 127.0.0.1, port 0, the chaos API on, silent logs, every response
  * checked against the model's output shape (`checkResponses`), data in `dataDir` (metadata in a
@@ -42,7 +54,7 @@ export async function startTestWorkDocsLocal(
     dataDir,
     chaos: true,
     logger: pino({ level: 'silent' }),
-    databaseUrl: options.databaseUrl ?? (await testDatabaseUrl()),
+    databaseUrl: options.databaseUrl ?? (await databaseFor(dataDir)),
     checkResponses: true,
     ...options,
   });

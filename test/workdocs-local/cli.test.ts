@@ -2,10 +2,13 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { GetCurrentUserCommand } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from '../helpers/database.js';
 import { REPO_ROOT, stopProcess } from '../helpers/process.js';
 import { makeDataDir, spawnWorkDocsLocal, startHarness, WORKDOCS_LOCAL_CLI } from './helpers.js';
 
 let dataDir: string;
+/** The database of this data dir when the tests run on PostgreSQL (the CLI is pointed at it too). */
+let databaseUrl: string | undefined;
 
 function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = {
@@ -16,6 +19,8 @@ function env(): NodeJS.ProcessEnv {
     LOG_LEVEL: 'silent',
   };
   delete e.WORKDOCS_LOCAL_DEMO_TOKEN;
+  if (databaseUrl === undefined) delete e.WORKDOCS_LOCAL_DATABASE_URL;
+  else e.WORKDOCS_LOCAL_DATABASE_URL = databaseUrl;
   return e;
 }
 
@@ -35,6 +40,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 beforeAll(async () => {
   dataDir = await makeDataDir();
+  databaseUrl = await testDatabaseUrl();
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
@@ -47,6 +53,16 @@ describe('workdocs-local CLI', () => {
     expect(r.stdout).toContain('token issue');
     expect(r.stdout).toContain('quota set');
     expect(r.stdout).toContain('WORKDOCS_LOCAL_DATA_DIR');
+    expect(r.stdout).toContain('WORKDOCS_LOCAL_DATABASE_URL');
+  });
+
+  it('migrate brings the database to the latest schema, then finds it up to date', async () => {
+    const first = await run(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim()).toBe('applied 0001_initial');
+    const again = await run(['migrate']);
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim()).toBe('up to date');
   });
 
   it('users list, token issue and quota set act on the data dir', async () => {
@@ -62,7 +78,7 @@ describe('workdocs-local CLI', () => {
     const quota = await run(['quota', 'set', 'demo', '12345']);
     expect(quota.code).toBe(0);
 
-    const h = await startHarness({}, dataDir);
+    const h = await startHarness({ databaseUrl }, dataDir);
     try {
       const me = await h.client.send(new GetCurrentUserCommand({ AuthenticationToken: token }));
       expect(me.User!.Username).toBe('demo');
