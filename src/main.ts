@@ -195,7 +195,12 @@ async function main(argv: readonly string[]): Promise<number> {
   let gateway: GatewayServer | undefined;
   try {
     if (localConfig !== undefined) {
-      local = await startWorkDocsLocal({ ...localConfig, logger: log.child({ name: 'local' }) });
+      local = await startWorkDocsLocal({
+        ...localConfig,
+        // OTEL_SERVICE_NAME names the gateway; the embedded WorkDocs Local keeps its own name.
+        serviceName: 'workdocs-local',
+        logger: log.child({ name: 'local' }),
+      });
       gateway = await createGatewayServer(
         { ...config, workdocsEndpoint: local.endpoint, region: local.region },
         {

@@ -37,7 +37,12 @@ Configuration (environment):
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS (900), WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT (10000),
   WORKDOCS_LOCAL_PUBLIC_URL, WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES (unset = unlimited),
   WORKDOCS_LOCAL_DATABASE_URL (postgres://…; unset = SQLite in the data dir),
-  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS (300), LOG_LEVEL
+  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS (300), LOG_LEVEL,
+  OTEL_EXPORTER_OTLP_ENDPOINT (unset = no tracing; set: spans over OTLP/HTTP to <endpoint>/v1/traces),
+  OTEL_SERVICE_NAME (workdocs-local)
+
+Operations: GET /metrics (Prometheus), GET /_local/health; one access log line per request with
+requestId, the caller's x-request-id as reqId, and the traceparent's traceId.
 `;
 
 class UsageError extends Error {}

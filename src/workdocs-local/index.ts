@@ -19,6 +19,8 @@ import type { Storage } from './storage/database.js';
 import { PendingBlobs } from './storage/pending.js';
 import { newId, newToken } from './storage/repo.js';
 import type { Repo, UserRow } from './storage/repo.js';
+import { WorkDocsLocalMetrics } from './control/metrics.js';
+import { Telemetry } from '../observability/telemetry.js';
 
 export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
   logger?: Logger;
@@ -30,6 +32,8 @@ export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
    * of handlers (every test runs with it); off by default.
    */
   checkResponses?: boolean;
+  /** Tests: the OpenTelemetry setup to use (else one from `otlpEndpoint`, or none). */
+  telemetry?: Telemetry | undefined;
 }
 
 export interface CreatedUser {
@@ -142,7 +146,13 @@ export async function openDataDir(
 export async function startWorkDocsLocal(
   options: WorkDocsLocalOptions = {},
 ): Promise<WorkDocsLocal> {
-  const { logger: givenLogger, now: givenNow, checkResponses, ...overrides } = options;
+  const {
+    logger: givenLogger,
+    now: givenNow,
+    checkResponses,
+    telemetry: givenTelemetry,
+    ...overrides
+  } = options;
   const defined = Object.fromEntries(
     Object.entries(overrides as Record<string, unknown>).filter(([, v]) => v !== undefined),
   ) as Partial<WorkDocsLocalConfig>;
@@ -175,7 +185,16 @@ export async function startWorkDocsLocal(
   cleanupTimer.unref();
 
   let urlBase = config.publicUrl?.replace(/\/+$/, '') ?? '';
+  const ownTelemetry =
+    givenTelemetry === undefined
+      ? Telemetry.create({
+          serviceName: config.serviceName ?? 'workdocs-local',
+          endpoint: config.otlpEndpoint,
+        })
+      : undefined;
   const handler = new RequestHandler({
+    metrics: new WorkDocsLocalMetrics(),
+    telemetry: givenTelemetry ?? ownTelemetry,
     storage,
     blobs,
     pending,
@@ -254,10 +273,13 @@ export async function startWorkDocsLocal(
       closed ??= new Promise<void>((resolve) => {
         clearInterval(cleanupTimer);
         server.close(() => {
-          void storage.close().then(() => {
-            logger.info('WorkDocs Local stopped');
-            resolve();
-          });
+          void storage
+            .close()
+            .then(() => ownTelemetry?.shutdown())
+            .finally(() => {
+              logger.info('WorkDocs Local stopped');
+              resolve();
+            });
         });
         server.closeAllConnections();
       });

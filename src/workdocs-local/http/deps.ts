@@ -1,5 +1,7 @@
 /** What the HTTP front (API, transfers, control plane) needs from the composition root. */
 import type { Logger } from 'pino';
+import type { Telemetry } from '../../observability/telemetry.js';
+import type { WorkDocsLocalMetrics } from '../control/metrics.js';
 import type { BlobStore } from '../storage/blobs.js';
 import type { Chaos } from '../control/chaos.js';
 import type { Storage } from '../storage/database.js';
@@ -24,4 +26,8 @@ export interface ServerDeps {
   now: () => number;
   /** Check each response against the model's output shape (WorkDocsLocalOptions.checkResponses). */
   checkResponses: boolean;
+  /** `/metrics` and the request metrics (`control/metrics.ts`); undefined = none. */
+  metrics?: WorkDocsLocalMetrics | undefined;
+  /** Spans continuing callers' `traceparent` (tracing on); undefined = off. */
+  telemetry?: Telemetry | undefined;
 }

@@ -5,12 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONTROL, DOWNLOAD, UPLOAD } from '../control/metrics.js';
+import { observeRequest, type RequestRecord } from '../control/observe.js';
 import { CONTROL_PREFIX, ControlPlane } from '../control/plane.js';
+import { METRICS_CONTENT_TYPE, renderMetrics } from '../../observability/process-metrics.js';
 import { WorkDocsError } from '../errors.js';
 import { bindInput, matchRoute, parseQuery, pathKnown, toWire, validateInput } from '../model.js';
 import { outputViolations } from '../model/output-check.js';
 import { handlers, runOperation } from '../operations/index.js';
 import { handleTransfer, isTransferPath } from '../transfers/routes.js';
+import { UPLOAD_PREFIX } from '../transfers/urls.js';
 import type { ServerDeps } from './deps.js';
 import { HttpError, MAX_API_BODY, readBody, sendError, sendJson } from './respond.js';
 import { verifySigV4 } from './sigv4.js';
@@ -28,25 +32,11 @@ export class RequestHandler {
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = randomUUID();
-    const started = process.hrtime.bigint();
     res.setHeader('x-amzn-requestid', requestId);
-    res.on('finish', () => {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      // The path only: query strings of upload/download URLs carry signatures.
-      this.deps.logger.debug(
-        {
-          requestId,
-          method: req.method,
-          path: q === -1 ? url : url.slice(0, q),
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
-    });
-    this.dispatch(req, res, requestId).catch((err: unknown) => {
-      this.deps.logger.error({ err, requestId }, 'unhandled error');
+    // The access log line, metrics and span of the request (control/observe.ts).
+    const record = observeRequest(this.deps, req, res, requestId);
+    this.dispatch(req, res, record).catch((err: unknown) => {
+      this.deps.logger.error({ err, ...record.bindings }, 'unhandled error');
       if (!res.headersSent) {
         sendJson(
           res,
@@ -63,23 +53,41 @@ export class RequestHandler {
   private async dispatch(
     req: IncomingMessage,
     res: ServerResponse,
-    requestId: string,
+    record: RequestRecord,
   ): Promise<void> {
+    const { requestId } = record.bindings;
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1);
     const method = req.method ?? 'GET';
 
+    if (rawPath === '/metrics' && this.deps.metrics !== undefined) {
+      record.operation = CONTROL;
+      req.resume();
+      if (method !== 'GET' && method !== 'HEAD') {
+        sendJson(res, 405, { message: 'Use GET /metrics' });
+        return;
+      }
+      const text = await renderMetrics(this.deps.metrics.registry);
+      res.writeHead(200, {
+        'content-type': METRICS_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(method === 'HEAD' ? undefined : text);
+      return;
+    }
     if (rawPath.startsWith(CONTROL_PREFIX)) {
+      record.operation = CONTROL;
       await this.control.handle(req, res, method, rawPath);
       return;
     }
     if (isTransferPath(rawPath)) {
+      record.operation = rawPath.startsWith(UPLOAD_PREFIX) ? UPLOAD : DOWNLOAD;
       await handleTransfer(this.deps, req, res, rawPath, new URLSearchParams(rawQuery), requestId);
       return;
     }
-    await this.api(req, res, method, rawPath, rawQuery, requestId);
+    await this.api(req, res, method, rawPath, rawQuery, record);
   }
 
   /** A WorkDocs API call, routed and bound by the model. */
@@ -89,7 +97,7 @@ export class RequestHandler {
     method: string,
     rawPath: string,
     rawQuery: string,
-    requestId: string,
+    record: RequestRecord,
   ): Promise<void> {
     const match = matchRoute(method, rawPath);
     if (!match) {
@@ -109,7 +117,7 @@ export class RequestHandler {
     }
     const operation = match.operation;
     this.control.count(operation.name);
-    const log = this.deps.logger.child({ requestId, operation: operation.name });
+    const log = record.api(operation.name);
     let result: { status: number; body: unknown } | WorkDocsError;
     try {
       const body = await readBody(req, MAX_API_BODY);
@@ -119,7 +127,10 @@ export class RequestHandler {
         this.deps.now(),
       );
       const injected = this.deps.chaos?.fault(operation.name);
-      if (injected) throw injected;
+      if (injected) {
+        record.chaos('fault');
+        throw injected;
+      }
       const handler = handlers[operation.name];
       if (!handler) {
         throw new WorkDocsError(
@@ -175,8 +186,12 @@ export class RequestHandler {
       }
     }
     const effect = this.deps.chaos?.effectFor(operation.name) ?? { latencyMs: 0, drop: false };
-    if (effect.latencyMs > 0) await sleep(effect.latencyMs);
+    if (effect.latencyMs > 0) {
+      record.chaos('latency');
+      await sleep(effect.latencyMs);
+    }
     if (effect.drop) {
+      record.chaos('drop');
       log.debug('chaos: dropping the response');
       req.socket.destroy();
       return;

@@ -48,7 +48,10 @@ export async function serveDownload(
     return;
   }
   // pipeline (not pipe): a client that hangs up midway also closes the file.
-  await pipeline(deps.blobs.read(v.blob), res).catch((err: unknown) => {
-    deps.logger.debug({ err, requestId }, 'download interrupted');
-  });
+  await pipeline(deps.blobs.read(v.blob), res).then(
+    () => deps.metrics?.downloaded(size),
+    (err: unknown) => {
+      deps.logger.debug({ err, requestId }, 'download interrupted');
+    },
+  );
 }

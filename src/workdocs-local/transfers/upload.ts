@@ -130,6 +130,7 @@ export async function receiveUpload(
     }
     return;
   }
+  deps.metrics?.uploaded(written.size);
   res.writeHead(200, { etag: `"${written.sha256}"`, 'content-length': 0 });
   res.end();
 }
