@@ -311,7 +311,13 @@ export class WorkDocsCaller {
         err instanceof GatewayError
           ? err
           : new GatewayError({ code: 'INTERNAL_SERVER_ERROR', message: String(err), cause: err });
-      observer.onCall(operation, failure, started, tag.attempts);
+      if (failure.code === 'REQUEST_BUDGET_EXCEEDED') {
+        const budget = this.options.budget;
+        const items = budget !== undefined && budget.used.items > budget.limits.maxItems;
+        observer.onBudgetRefusal(items ? 'items' : 'calls');
+      }
+      // A call refused before any attempt was never sent: it is no WorkDocs call.
+      if (tag.attempts > 0) observer.onCall(operation, failure, started, tag.attempts);
       throw err;
     }
   }

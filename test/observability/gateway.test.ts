@@ -215,6 +215,29 @@ describe('/metrics', () => {
     ).toBe(1);
   });
 
+  test('a call refused by the budget is a budget refusal, not a WorkDocs call', async () => {
+    const small = await startGateway(local, { maxUpstreamCalls: 1 });
+    try {
+      const before = await scrape(baseOf(small));
+      const res = await graphql(
+        small,
+        'query Two($id: ID!) { a: folder(id: $id) { id } b: document(id: "nosuchdocument09") { id } }',
+        { id: local.demoRootFolderId },
+        auth(),
+      );
+      expect(res.body.errors?.map((e) => e.extensions?.code)).toEqual(['REQUEST_BUDGET_EXCEEDED']);
+      const after = await scrape(baseOf(small));
+      expect(changed(before, after, 'workdocs_budget_refusals_total')).toEqual({
+        [sample('workdocs_budget_refusals_total', { budget: 'calls' })]: 1,
+      });
+      expect(changed(before, after, 'workdocs_calls_total')).toEqual({
+        [sample('workdocs_calls_total', { operation: 'GetFolder', outcome: 'ok' })]: 1,
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
   test('HEAD works and other methods are refused', async () => {
     expect((await fetch(`${baseOf(gateway)}/metrics`, { method: 'HEAD' })).status).toBe(200);
     expect((await fetch(`${baseOf(gateway)}/metrics`, { method: 'POST' })).status).toBe(405);
