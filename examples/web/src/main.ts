@@ -273,7 +273,8 @@ class DemoPage {
           (creator.username ?? creator.id);
     const download = version?.source?.original;
     const actions = el('td', { class: 'actions' });
-    if (download !== undefined && download !== null) {
+    // Only http(s) links: a URL from the server never becomes a javascript: link.
+    if (download != null && /^https?:\/\//i.test(download)) {
       actions.append(
         el('a', { class: 'download', href: download, download: name, text: 'Download' }),
         ' ',
