@@ -9,7 +9,8 @@
  *   (`toUserErrorResult`). Where the union lacks that member (or in a query) it is a GraphQLError.
  * - channel `error`: always a GraphQLError (`toGraphQLError`) whose `extensions` carry `code`,
  *   `requestId` (WorkDocs' `x-amzn-requestid`), `httpStatus` (the status WorkDocs used, or the
- *   gateway's own for its codes) and `retryable` (whether retrying the same request can help).
+ *   gateway's own for its codes), `retryable` (whether sending the same request again is safe and
+ *   may succeed) and, when WorkDocs answered with an exception, its name (`exception`).
  *
  * The HTTP status of the GraphQL response itself stays 200 (so routers keep partial data);
  * `extensions.httpStatus` reports the status.
@@ -75,6 +76,7 @@ export const GATEWAY_CODES = {
   BAD_USER_INPUT: row('BAD_USER_INPUT', 'error', 400),
   UPSTREAM_TIMEOUT: row('UPSTREAM_TIMEOUT', 'error', 504, true),
   UPSTREAM_UNREACHABLE: row('UPSTREAM_UNREACHABLE', 'error', 502, true),
+  THROTTLED: row('THROTTLED', 'error', 429, true),
   REQUEST_BUDGET_EXCEEDED: row('REQUEST_BUDGET_EXCEEDED', 'error', 400),
   REQUEST_TIMEOUT: row('REQUEST_TIMEOUT', 'error', 504, true),
   REQUEST_CANCELLED: row('REQUEST_CANCELLED', 'error', 499),
@@ -182,6 +184,7 @@ export function toGraphQLError(err: unknown): GraphQLError {
   };
   if (e.entityIds.length > 0) extensions.entityIds = [...e.entityIds];
   if (e.field !== undefined) extensions.field = e.field;
+  if (e.exceptionName !== undefined) extensions.exception = e.exceptionName;
   return new GraphQLError(e.message, { originalError: e, extensions });
 }
 

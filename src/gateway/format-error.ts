@@ -64,7 +64,12 @@ export function makeFormatError(production: boolean, log: Logger) {
       !isWorkDocsExceptionName(original.exceptionName)
     ) {
       // An upstream failure outside the model (a proxy's 5xx, throttling): its text stays in logs.
-      message = 'WorkDocs is unavailable; retry later';
+      message =
+        original.code === 'THROTTLED'
+          ? 'WorkDocs throttled the request; retry later, more slowly'
+          : original.retryable
+            ? 'WorkDocs is unavailable; retry later'
+            : 'WorkDocs is unavailable, and whether the change took effect is unknown: read the document or folder to find out before sending it again';
     }
     if (production) delete extensions.stacktrace;
     return { ...formatted, message, extensions };

@@ -48,12 +48,11 @@ import type {
   GetFolderCommandOutput,
   User,
 } from '@aws-sdk/client-workdocs';
+import { USER_ID_PATTERN } from './validation.js';
 
 /** The model's limits on `DescribeUsers`: `userIds` 1–2000 characters, `limit` 1–999. */
 export const DESCRIBE_USERS_MAX_IDS_CHARS = 2000;
 export const DESCRIBE_USERS_MAX_LIMIT = 999;
-/** A user id DescribeUsers can be asked for: the model's `IdType` without `,` and `&`, 1–256. */
-const USER_ID_PATTERN = /^[\w+\-.@]{1,256}$/;
 /** The model's `LimitType` maximum, used for every "all pages" read. */
 const PAGE_LIMIT = 999;
 
@@ -189,6 +188,10 @@ export function createLoaders(options: CreateLoadersOptions): Loaders {
         new DescribeUsersCommand({
           AuthenticationToken,
           UserIds: ids.join(','),
+          // Deactivated users too (a document's creator may have left), and always their storage,
+          // so `User.storage` does not depend on how the user was loaded.
+          Include: 'ALL',
+          Fields: 'STORAGE_METADATA',
           Limit: Math.min(ids.length, DESCRIBE_USERS_MAX_LIMIT),
           Marker,
         }),

@@ -23,3 +23,9 @@ export type UploadModel = UploadMetadata;
 export type UserStorageModel = UserStorageMetadata;
 /** A WorkDocs `Thumbnail` or `Source` map. */
 export type UrlMapModel = Partial<Record<string, string>>;
+/** A completed upload: the ids; `document` is read by its own field resolver (errors at its path). */
+export interface CompletedUploadModel {
+  __typename?: 'CompleteDocumentVersionUploadPayload';
+  documentId: string;
+  versionId: string;
+}

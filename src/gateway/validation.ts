@@ -30,7 +30,21 @@ function characters(value: string): number {
   return value.length - (value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
 }
 
+/** A lone UTF-16 surrogate: the string is not well-formed Unicode (cannot be sent as UTF-8). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses strings that are not well-formed Unicode (an unpaired surrogate such as `"a\ud800b"`). */
+export function wellFormed(field: string, value: string): void {
+  if (LONE_SURROGATE.test(value)) {
+    throw new InvalidArgumentError(
+      field,
+      'is not well-formed Unicode (it contains an unpaired surrogate, e.g. "\\ud800")',
+    );
+  }
+}
+
 function length(field: string, value: string, min: number, max: number): void {
+  wellFormed(field, value);
   const n = characters(value);
   if (n < min || n > max) {
     throw new InvalidArgumentError(
@@ -48,6 +62,25 @@ export function optionalId(value: Maybe<string>, field: string): string | undefi
     throw new InvalidArgumentError(
       field,
       'may contain only letters, digits, "_", "+", ",", "-", ".", and "@"',
+    );
+  }
+  return value;
+}
+
+/**
+ * A WorkDocs user id (the model's `IdType`: `[&\w+-.@]+`, 1 to 256), without the comma that
+ * pattern's range `+-.` admits: DescribeUsers takes user ids as one comma-separated list.
+ */
+export const USER_ID_PATTERN = /^[&\w+\-.@]{1,256}$/;
+
+/** A required WorkDocs user id. */
+export function requiredUserId(value: Maybe<string>, field: string): string {
+  if (value === null || value === undefined) throw new InvalidArgumentError(field, 'is required');
+  length(field, value, 1, 256);
+  if (!USER_ID_PATTERN.test(value)) {
+    throw new InvalidArgumentError(
+      field,
+      'may contain only letters, digits, "&", "_", "+", "-", ".", and "@"',
     );
   }
   return value;

@@ -34,12 +34,14 @@
  * operation, code, request id and duration).
  */
 import {
+  GetCurrentUserCommand,
   WorkDocsClient,
   type $Command,
   type ServiceInputTypes,
   type ServiceOutputTypes,
   type WorkDocsClientResolvedConfig,
 } from '@aws-sdk/client-workdocs';
+import { isThrottlingError } from '@smithy/core/retry';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
 import type { RequestBudget } from './budget.js';
@@ -192,8 +194,20 @@ export function normalizeUpstreamError(
         cause: err,
       });
     }
-    // An exception the model does not list (throttling, a proxy's 5xx, a signature error…).
-    const transient = status !== undefined && (status >= 500 || status === 429);
+    // An exception the model does not list (throttling, a proxy's 5xx, a signature error…),
+    // classified as the SDK's retry strategy does (@smithy/core/retry). Model exceptions never get
+    // here: its throttling list names LimitExceededException, which WorkDocs uses for other limits.
+    if (isThrottlingError(err as unknown as Parameters<typeof isThrottlingError>[0])) {
+      return new GatewayError({
+        code: 'THROTTLED',
+        message: `WorkDocs throttled the request (${err.name}${status === undefined ? '' : `, HTTP ${String(status)}`}): retry later, more slowly`,
+        requestId,
+        httpStatus: status,
+        exceptionName: err.name,
+        cause: err,
+      });
+    }
+    const transient = status !== undefined && status >= 500;
     return new GatewayError({
       code: transient ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
       message: `WorkDocs answered ${err.name}${status === undefined ? '' : ` (HTTP ${String(status)})`}: ${message}`,
@@ -233,6 +247,31 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
       resolve(signal.aborted);
     }
     signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Whether a failed write may nevertheless have taken effect: no answer within the deadline, a lost
+ * response, or a 5xx that is not WorkDocs' own exception (a proxy's).
+ */
+function outcomeUnknown(err: GatewayError): boolean {
+  if (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNREACHABLE') return true;
+  return (
+    err.code === 'SERVICE_UNAVAILABLE' &&
+    (err.exceptionName === undefined || !isWorkDocsExceptionName(err.exceptionName))
+  );
+}
+
+/** A write's failure whose outcome is unknown: not retryable, and how to find out. */
+function unknownOutcome(err: GatewayError, operation: string): GatewayError {
+  return new GatewayError({
+    code: err.code,
+    message: `${err.message}. Whether ${operation} took effect is unknown: read the document or folder to find out before sending it again.`,
+    requestId: err.requestId,
+    httpStatus: err.httpStatus,
+    retryable: false,
+    exceptionName: err.exceptionName,
+    cause: err,
   });
 }
 
@@ -288,10 +327,51 @@ export class WorkDocsCaller {
       }
     }
     const observer = this.options.observer;
-    if (observer === undefined) {
-      return this.semaphore.run(() => this.sendWithDeadline(command, operation));
+    try {
+      return await this.semaphore.run(() =>
+        observer === undefined
+          ? this.sendWithDeadline(command, operation)
+          : this.sendObserved(command, operation, observer),
+      );
+    } catch (err) {
+      throw await this.withTokenVerdict(err, operation);
     }
-    return this.semaphore.run(() => this.sendObserved(command, operation, observer));
+  }
+
+  /** Whether WorkDocs refuses this request's token itself (one GetCurrentUser, once per request). */
+  private tokenRefused?: Promise<boolean>;
+
+  /**
+   * WorkDocs answers an expired or unknown token with UnauthorizedResourceAccessException, as it
+   * does a resource the user may not see. Where the token itself is refused — GetCurrentUser, which
+   * needs nothing but a valid token, fails the same way — the failure becomes UNAUTHENTICATED (sign
+   * in again), WorkDocs' exception name kept in `extensions.exception`.
+   */
+  private async withTokenVerdict(err: unknown, operation: string): Promise<unknown> {
+    if (
+      !(err instanceof GatewayError) ||
+      err.exceptionName !== 'UnauthorizedResourceAccessException' ||
+      this.authenticationToken === undefined
+    ) {
+      return err;
+    }
+    if (operation !== 'GetCurrentUser') {
+      this.tokenRefused ??= this.send(
+        new GetCurrentUserCommand({ AuthenticationToken: this.authenticationToken }),
+      ).then(
+        () => false,
+        (probe: unknown) => probe instanceof GatewayError && probe.code === 'UNAUTHENTICATED',
+      );
+      if (!(await this.tokenRefused)) return err;
+    }
+    return new GatewayError({
+      code: 'UNAUTHENTICATED',
+      message:
+        'WorkDocs refused the token (expired, revoked or unknown): sign in again and send the new token as `Authorization: Bearer <token>`.',
+      requestId: err.requestId,
+      exceptionName: err.exceptionName,
+      cause: err,
+    });
   }
 
   /** `sendWithDeadline`, reported to `observer` (attempts are counted by the SDK middleware). */
@@ -352,7 +432,7 @@ export class WorkDocsCaller {
           setCallSignal(command.input, signal);
           output = await this.client.send(command);
         } catch (err) {
-          const normalized = requestSignal?.aborted
+          let normalized = requestSignal?.aborted
             ? requestEnded(requestSignal, operation, isRead)
             : normalizeUpstreamError(err, {
                 operation,
@@ -360,6 +440,9 @@ export class WorkDocsCaller {
                 timeoutMs,
               });
           const neverSent = errorCodes(err).includes('ECONNREFUSED');
+          if (!isRead && !neverSent && outcomeUnknown(normalized)) {
+            normalized = unknownOutcome(normalized, operation);
+          }
           const mayRetry =
             attempt < maxAttempts &&
             !signal.aborted &&

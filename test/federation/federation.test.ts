@@ -114,6 +114,23 @@ describe('the subgraph SDL', () => {
     expect(both.hints).toEqual([]);
     expect(both.supergraphSdl).toContain('type Project');
   });
+
+  it('composes beside a subgraph that defines its own PageInfo (PageInfo is @shareable)', () => {
+    const other = parse(`
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@shareable"])
+      type PageInfo @shareable { hasNextPage: Boolean! endCursor: String }
+      type Query { projects(after: String): ProjectPage! }
+      type ProjectPage { names: [String!]! pageInfo: PageInfo! }
+    `);
+    const composed = composeServices([
+      { name: 'workdocs', url: 'http://workdocs/graphql', typeDefs: parse(printSubgraphSdl()) },
+      { name: 'projects', url: 'http://projects/graphql', typeDefs: other },
+    ]);
+    expect(composed.errors).toBeUndefined();
+    expect(composed.supergraphSdl).toMatch(
+      /type PageInfo\s+@join__type\(graph: PROJECTS\)\s+@join__type\(graph: WORKDOCS\)/,
+    );
+  });
 });
 
 describe('npm run schema:print', () => {

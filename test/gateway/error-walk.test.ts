@@ -4,20 +4,84 @@
  * fail with it, the official SDK parses it, and the gateway must answer with its own code — as
  * the union member (data channel) or as a GraphQLError with requestId, httpStatus and retryable.
  */
+import { buildASTSchema, isUnionType, parse } from 'graphql';
 import { describe, expect, test } from 'vitest';
-import { typenameOfCode, WORKDOCS_EXCEPTIONS } from '../../src/gateway/errors.js';
+import { loadTypeDefs } from '../../src/gateway/schema.js';
 import {
-  ABORT_ERROR_TYPES,
-  COMPLETE_ERROR_TYPES,
-  INITIATE_ERROR_TYPES,
-} from '../../src/gateway/resolvers/mutation.js';
-import { exceptionsOf as modelExceptionsOf, httpStatusOf } from '../helpers/model.js';
+  exceptionsOf as modelExceptionsOf,
+  httpStatusOf,
+  workdocsModel,
+} from '../helpers/model.js';
 import { useStack, type GraphQLBody } from '../helpers/stack.js';
 import { putToUploadUrl } from '../helpers/workdocs.js';
 
-function exceptionsOf(operation: string): (keyof typeof WORKDOCS_EXCEPTIONS)[] {
-  return modelExceptionsOf(operation) as (keyof typeof WORKDOCS_EXCEPTIONS)[];
+/**
+ * The expectations, written here and not taken from the code under test: the code of an exception
+ * is its name in UPPER_SNAKE without `Exception`; these (and only these) say a retry may succeed;
+ * the HTTP status is the model's; a union member exists where the schema's union lists one.
+ */
+const RETRYABLE_EXCEPTIONS = new Set([
+  'ConcurrentModificationException',
+  'FailedDependencyException',
+  'ServiceUnavailableException',
+  'ConflictingOperationException',
+]);
+const ALL_EXCEPTIONS = [
+  'EntityNotExistsException',
+  'EntityAlreadyExistsException',
+  'StorageLimitExceededException',
+  'StorageLimitWillExceedException',
+  'LimitExceededException',
+  'ProhibitedStateException',
+  'DraftUploadOutOfSyncException',
+  'ResourceAlreadyCheckedOutException',
+  'InvalidArgumentException',
+  'ConcurrentModificationException',
+  'InvalidOperationException',
+  'UnauthorizedOperationException',
+  'UnauthorizedResourceAccessException',
+  'InvalidPasswordException',
+  'FailedDependencyException',
+  'ServiceUnavailableException',
+  'ConflictingOperationException',
+  'RequestedEntityTooLargeException',
+  'CustomMetadataLimitExceededException',
+  'DeactivatingLastSystemUserException',
+  'DocumentLockedForCommentsException',
+  'IllegalUserStateException',
+  'InvalidCommentOperationException',
+  'TooManyLabelsException',
+  'TooManySubscriptionsException',
+];
+const codeOf = (exception: string): string =>
+  exception
+    .replace(/Exception$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase();
+const memberOf = (exception: string): string => `${exception.replace(/Exception$/, '')}Error`;
+
+/** The error members of a result union, as the schema declares them. */
+function unionMembers(union: string): string[] {
+  const sdl = loadTypeDefs()
+    .replace(/extend schema[\s\S]*?\]\)/, '')
+    .replace(/@key\(fields: "id"\)/g, '')
+    .replace(/@shareable/g, '');
+  const type = buildASTSchema(parse(sdl), { assumeValidSDL: true }).getType(union);
+  if (!isUnionType(type)) throw new Error(`${union} is not a union`);
+  return type
+    .getTypes()
+    .map((t) => t.name)
+    .filter((name) => !name.endsWith('Payload'));
 }
+const INITIATE_ERROR_TYPES = unionMembers('InitiateDocumentVersionUploadResult');
+const COMPLETE_ERROR_TYPES = unionMembers('CompleteDocumentVersionUploadResult');
+const ABORT_ERROR_TYPES = unionMembers('AbortDocumentVersionUploadResult');
+
+function exceptionsOf(operation: string): string[] {
+  return modelExceptionsOf(operation);
+}
+const exceptionsOfModel = (): string[] =>
+  Object.keys(workdocsModel.shapes).filter((k) => k.endsWith('Exception'));
 
 const RESULT_FIELDS = `__typename
   ... on UserError { code message requestId }
@@ -36,7 +100,7 @@ const INITIATE = `mutation($input: InitiateDocumentVersionUploadInput!) {
 const COMPLETE = `mutation($documentId: ID!, $versionId: ID!) {
   completeDocumentVersionUpload(documentId: $documentId, versionId: $versionId) {
     ${RESULT_FIELDS}
-    ... on CompleteDocumentVersionUploadPayload { document { id } }
+    ... on CompleteDocumentVersionUploadPayload { documentId versionId document { id } }
   }
 }`;
 const ABORT = `mutation($documentId: ID!, $versionId: ID!) {
@@ -56,35 +120,38 @@ async function injectOnce(operation: string, exception: string): Promise<string>
   return message;
 }
 
-/** Asserts the GraphQL answer carries `exception` in its table form. */
+/** Asserts the GraphQL answer carries `exception` in its expected form. */
 function expectMapped(
   body: GraphQLBody,
   field: string,
-  exception: keyof typeof WORKDOCS_EXCEPTIONS,
+  exception: string,
   message: string,
   members: readonly string[],
 ): void {
-  const row = WORKDOCS_EXCEPTIONS[exception];
-  const typename = typenameOfCode(row.code);
-  if (row.channel === 'data' && members.includes(typename)) {
+  const code = codeOf(exception);
+  const typename = memberOf(exception);
+  if (members.includes(typename)) {
     expect(body.errors, exception).toBeUndefined();
     const result = body.data?.[field] as Record<string, unknown>;
     expect(result.__typename, exception).toBe(typename);
-    expect(result.code).toBe(row.code);
+    expect(result.code).toBe(code);
     expect(result.message).toBe(message);
     expect(result.requestId).toEqual(expect.any(String));
-    if (row.code === 'ENTITY_NOT_EXISTS') expect(result.entityIds).toEqual([]);
-    if (row.code === 'INVALID_ARGUMENT') expect(result.field).toBeNull();
+    if (code === 'ENTITY_NOT_EXISTS') expect(result.entityIds).toEqual([]);
+    if (code === 'INVALID_ARGUMENT') expect(result.field).toBeNull();
   } else {
     expect(body.errors, exception).toHaveLength(1);
     const error = body.errors![0]!;
     expect(error.message).toBe(message);
     expect(error.path).toEqual([field]);
-    expect(error.extensions).toMatchObject({
-      code: row.code,
+    expect(error.extensions).toEqual({
+      code,
       requestId: expect.any(String) as unknown,
       httpStatus: httpStatusOf(exception),
-      retryable: row.retryable,
+      retryable: RETRYABLE_EXCEPTIONS.has(exception),
+      exception,
+      gatewayRequestId: expect.any(String) as unknown,
+      stacktrace: expect.any(Array) as unknown,
     });
     expect(body.data).toBeNull();
   }
@@ -139,19 +206,19 @@ describe('InitiateDocumentVersionUpload: each of its 14 exceptions comes back wi
 });
 
 describe('every row of the table (all 25 exceptions) comes back with its code', () => {
-  test.each(Object.keys(WORKDOCS_EXCEPTIONS) as (keyof typeof WORKDOCS_EXCEPTIONS)[])(
-    '%s',
-    async (exception) => {
-      const message = await injectOnce('InitiateDocumentVersionUpload', exception);
-      const { body } = await stack.graphql(
-        INITIATE,
-        { input: { name: 'x.txt', parentFolderId: stack.local.demoRootFolderId } },
-        stack.local.demoToken,
-      );
-      // Rows whose type is not a member of this union come back in `errors`, with their code.
-      expectMapped(body, 'initiateDocumentVersionUpload', exception, message, INITIATE_ERROR_TYPES);
-    },
-  );
+  test('the model has exactly these 25 exceptions', () => {
+    expect(exceptionsOfModel().sort()).toEqual([...ALL_EXCEPTIONS].sort());
+  });
+  test.each(ALL_EXCEPTIONS)('%s', async (exception) => {
+    const message = await injectOnce('InitiateDocumentVersionUpload', exception);
+    const { body } = await stack.graphql(
+      INITIATE,
+      { input: { name: 'x.txt', parentFolderId: stack.local.demoRootFolderId } },
+      stack.local.demoToken,
+    );
+    // Rows whose type is not a member of this union come back in `errors`, with their code.
+    expectMapped(body, 'initiateDocumentVersionUpload', exception, message, INITIATE_ERROR_TYPES);
+  });
 });
 
 describe('completeDocumentVersionUpload maps every exception of UpdateDocumentVersion and GetDocument', () => {
@@ -169,22 +236,42 @@ describe('completeDocumentVersionUpload maps every exception of UpdateDocumentVe
   );
 
   test.each(exceptionsOf('GetDocument'))(
-    'GetDocument (after activation): %s',
+    'GetDocument (after activation): %s — the payload comes back, `document` fails at its own path',
     async (exception) => {
       const ids = await uploadedDraft();
       // Retryable exceptions of a read are retried by the gateway: make every attempt fail.
-      const row = WORKDOCS_EXCEPTIONS[exception];
       const message = `Injected ${exception} for GetDocument (test)`;
       await stack.control('POST', '/_local/chaos/faults', [
         {
           operation: 'GetDocument',
           error: { code: exception, message },
           probability: 1,
-          count: row.retryable ? 10 : 1,
+          count: RETRYABLE_EXCEPTIONS.has(exception) ? 10 : 1,
         },
       ]);
       const { body } = await stack.graphql(COMPLETE, ids, stack.local.demoToken);
-      expectMapped(body, 'completeDocumentVersionUpload', exception, message, COMPLETE_ERROR_TYPES);
+      expect(body.data).toEqual({
+        completeDocumentVersionUpload: {
+          __typename: 'CompleteDocumentVersionUploadPayload',
+          documentId: ids.documentId,
+          versionId: ids.versionId,
+          document: null,
+        },
+      });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors?.[0]?.message).toBe(message);
+      expect(body.errors?.[0]?.path).toEqual(['completeDocumentVersionUpload', 'document']);
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: codeOf(exception),
+        httpStatus: httpStatusOf(exception),
+        retryable: RETRYABLE_EXCEPTIONS.has(exception),
+        exception,
+      });
+      // The activation took effect: a second completion is refused as PROHIBITED_STATE.
+      const again = await stack.graphql(COMPLETE, ids, stack.local.demoToken);
+      expect(again.body.data?.completeDocumentVersionUpload).toMatchObject({
+        __typename: 'ProhibitedStateError',
+      });
     },
   );
 });

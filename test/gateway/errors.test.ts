@@ -65,6 +65,7 @@ describe('the error table', () => {
       'REQUEST_BUDGET_EXCEEDED',
       'REQUEST_CANCELLED',
       'REQUEST_TIMEOUT',
+      'THROTTLED',
       'UNAUTHENTICATED',
       'UPSTREAM_TIMEOUT',
       'UPSTREAM_UNREACHABLE',

@@ -97,10 +97,44 @@ describe('authentication', () => {
     expect(await stack.stats()).toEqual({});
   });
 
-  test('a token WorkDocs does not know → its UnauthorizedResourceAccess error', async () => {
+  test('a token WorkDocs does not know → UNAUTHENTICATED (sign in again), WorkDocs exception kept', async () => {
     const { body } = await stack.graphql(INITIATE, input(), 'not-a-real-token');
-    expect(body.errors?.[0]?.extensions?.code).toMatch(/^UNAUTHORIZED_/);
-    expect(body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+    expect(body.data).toBeNull();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]?.message).toBe(
+      'WorkDocs refused the token (expired, revoked or unknown): sign in again and send the new token as `Authorization: Bearer <token>`.',
+    );
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      httpStatus: 401,
+      retryable: false,
+      exception: 'UnauthorizedResourceAccessException',
+      requestId: expect.any(String) as unknown,
+    });
+    // The write, then one GetCurrentUser that tells the token itself is refused.
+    expect(await stack.stats()).toEqual({ InitiateDocumentVersionUpload: 1, GetCurrentUser: 1 });
+  });
+
+  test("a valid token refused one resource keeps UNAUTHORIZED_RESOURCE_ACCESS (it is not the token's fault)", async () => {
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'GetDocument',
+        error: { code: 'UnauthorizedResourceAccessException', message: 'not yours' },
+        count: 1,
+      },
+    ]);
+    const { body } = await stack.graphql(
+      '{ document(id: "someone-elses") { id } }',
+      {},
+      stack.local.demoToken,
+    );
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAUTHORIZED_RESOURCE_ACCESS',
+      httpStatus: 404,
+      retryable: false,
+      exception: 'UnauthorizedResourceAccessException',
+    });
+    expect(await stack.stats()).toEqual({ GetDocument: 1, GetCurrentUser: 1 });
   });
 
   test('WORKDOCS_ALLOW_SERVICE_CREDENTIALS=true: no token → the call goes out as administrator', async () => {
@@ -126,11 +160,15 @@ describe('upstream failures', () => {
       authorization: `Bearer ${stack.local.demoToken}`,
     });
     expect(body.data).toBeNull();
+    // A write whose outcome is unknown: not retryable, and the message says how to find out.
     expect(body.errors?.[0]?.extensions).toMatchObject({
       code: 'UPSTREAM_TIMEOUT',
       httpStatus: 504,
-      retryable: true,
+      retryable: false,
     });
+    expect(body.errors?.[0]?.message).toBe(
+      'WorkDocs did not answer InitiateDocumentVersionUpload within 150 ms. Whether InitiateDocumentVersionUpload took effect is unknown: read the document or folder to find out before sending it again.',
+    );
   });
 
   test('a dropped response → UPSTREAM_UNREACHABLE', async () => {
@@ -143,8 +181,11 @@ describe('upstream failures', () => {
     expect(body.errors?.[0]?.extensions).toMatchObject({
       code: 'UPSTREAM_UNREACHABLE',
       httpStatus: 502,
-      retryable: true,
+      retryable: false,
     });
+    expect(body.errors?.[0]?.message).toMatch(
+      /Whether InitiateDocumentVersionUpload took effect is unknown: read the document or folder to find out before sending it again\.$/,
+    );
   });
 
   test('retries: a write is sent once even when its response is lost or retryable; a read is tried 3 times', async () => {
@@ -178,7 +219,7 @@ describe('upstream failures', () => {
     expect((await stack.stats()).GetCurrentUser).toBe(3);
   });
 
-  test('a closed port → UPSTREAM_UNREACHABLE', async () => {
+  test('a closed port → UPSTREAM_UNREACHABLE, retryable (the write never left)', async () => {
     const probe = http.createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
@@ -196,7 +237,57 @@ describe('upstream failures', () => {
       httpStatus: 502,
       retryable: true,
     });
-    expect(body.errors?.[0]?.message).toContain('ECONNREFUSED');
+    // Refused connection: the write provably never reached WorkDocs, so sending it again is safe.
+    expect(body.errors?.[0]?.message).toBe(
+      `WorkDocs could not be reached for InitiateDocumentVersionUpload (ECONNREFUSED)`,
+    );
+  });
+});
+
+describe('throttling is THROTTLED (retryable), not a masked internal error', () => {
+  test.each([
+    ['ThrottlingException, HTTP 400', 'ThrottlingException', 400],
+    ['a proxy answering 429', 'TooManyRequests', 429],
+    ['RequestLimitExceeded, HTTP 503', 'RequestLimitExceeded', 503],
+  ])(
+    '%s → THROTTLED, retryable, for a write too (it was not processed)',
+    async (_why, code, statusCode) => {
+      await stack.control('POST', '/_local/chaos/faults', [
+        {
+          operation: 'InitiateDocumentVersionUpload',
+          error: { code, statusCode, message: 'slow down' },
+          count: 1,
+        },
+      ]);
+      const { body } = await stack.graphql(INITIATE, input(), stack.local.demoToken);
+      expect(body.data).toBeNull();
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'THROTTLED',
+        httpStatus: statusCode,
+        retryable: true,
+        exception: code,
+      });
+      expect(body.errors?.[0]?.message).toBe(
+        `WorkDocs throttled the request (${code}, HTTP ${String(statusCode)}): retry later, more slowly`,
+      );
+      expect((await stack.stats()).InitiateDocumentVersionUpload).toBe(1);
+    },
+  );
+
+  test("WorkDocs' own LimitExceededException stays LIMIT_EXCEEDED (not throttling)", async () => {
+    await stack.control('POST', '/_local/chaos/faults', [
+      {
+        operation: 'InitiateDocumentVersionUpload',
+        error: { code: 'LimitExceededException', message: 'too many children' },
+        count: 1,
+      },
+    ]);
+    const { body } = await stack.graphql(INITIATE, input(), stack.local.demoToken);
+    expect(body.data?.initiateDocumentVersionUpload).toEqual({
+      __typename: 'LimitExceededError',
+      code: 'LIMIT_EXCEEDED',
+      message: 'too many children',
+    });
   });
 });
 
@@ -238,7 +329,8 @@ describe('production mode', () => {
     expect(typed.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(typed.body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
 
-    // An unknown upstream 5xx: SERVICE_UNAVAILABLE, retryable, its text kept out of the answer.
+    // An unknown upstream 5xx (a proxy's) to a write: SERVICE_UNAVAILABLE, outcome unknown so not
+    // retryable, its text kept out of the answer.
     await stack.control('POST', '/_local/chaos/faults', [
       {
         operation: 'InitiateDocumentVersionUpload',
@@ -250,8 +342,11 @@ describe('production mode', () => {
     expect(unknown.body.errors?.[0]?.extensions).toMatchObject({
       code: 'SERVICE_UNAVAILABLE',
       httpStatus: 502,
-      retryable: true,
+      retryable: false,
     });
+    expect(unknown.body.errors?.[0]?.message).toBe(
+      'WorkDocs is unavailable, and whether the change took effect is unknown: read the document or folder to find out before sending it again',
+    );
     expect(JSON.stringify(unknown.body)).not.toContain('db-7');
 
     const introspection = await post(prod.url, '{ __schema { queryType { name } } }', {});

@@ -341,5 +341,12 @@ export async function uploadDocument(file: File, options: UploadOptions): Promis
       documentId,
     };
   }
+  // The version is active. A failed read of the document would be an error in `errors`, which
+  // client.request already returned as a failure above; null without an error cannot arrive.
+  if (done.document === null) {
+    throw new Error(
+      'completeDocumentVersionUpload answered without its document and without an error',
+    );
+  }
   return { ok: true, document: done.document };
 }

@@ -2,7 +2,7 @@
 import type { Resolvers } from '../../generated/graphql.js';
 import { documentResolvers } from './document.js';
 import { folderResolvers } from './folder.js';
-import { mutationResolvers } from './mutation.js';
+import { completedUploadResolvers, mutationResolvers } from './mutation.js';
 import { queryResolvers } from './query.js';
 import { scalarResolvers } from './scalars.js';
 import { uploadResolvers } from './upload.js';
@@ -14,6 +14,7 @@ export const resolvers: Resolvers = {
   ...scalarResolvers,
   ...userErrorResolvers,
   Mutation: mutationResolvers,
+  CompleteDocumentVersionUploadPayload: completedUploadResolvers,
   DocumentMetadata: documentResolvers,
   DocumentVersionMetadata: versionResolvers,
   DocumentThumbnailUrls: thumbnailResolvers,

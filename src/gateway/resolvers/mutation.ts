@@ -1,7 +1,7 @@
 /**
  * The upload flow: `initiateDocumentVersionUpload` (WorkDocs InitiateDocumentVersionUpload),
- * `completeDocumentVersionUpload` (UpdateDocumentVersion with VersionStatus=ACTIVE, then
- * GetDocument) and `abortDocumentVersionUpload` (AbortDocumentVersionUpload).
+ * `completeDocumentVersionUpload` (UpdateDocumentVersion with VersionStatus=ACTIVE; the payload's
+ * `document` then reads the document through the request's loader) and `abortDocumentVersionUpload` (AbortDocumentVersionUpload).
  *
  * Each validates its arguments against the model first (no upstream call on bad input), sends
  * through `ctx.workdocs` (which adds the caller's token), and returns either its payload or the
@@ -9,12 +9,19 @@
  */
 import {
   AbortDocumentVersionUploadCommand,
-  GetDocumentCommand,
   InitiateDocumentVersionUploadCommand,
   UpdateDocumentVersionCommand,
 } from '@aws-sdk/client-workdocs';
-import type { MutationResolvers } from '../../generated/graphql.js';
-import { GatewayError, toUserErrorResult, type UserErrorTypename } from '../errors.js';
+import type {
+  CompleteDocumentVersionUploadPayloadResolvers,
+  MutationResolvers,
+} from '../../generated/graphql.js';
+import {
+  GatewayError,
+  toGraphQLError,
+  toUserErrorResult,
+  type UserErrorTypename,
+} from '../errors.js';
 import { requiredId, validateInitiateInput } from '../validation.js';
 
 /** The error members of `InitiateDocumentVersionUploadResult`. */
@@ -55,6 +62,19 @@ function missing(what: string, requestId: string | undefined): GatewayError {
   });
 }
 
+/** `CompleteDocumentVersionUploadPayload.document`: GetDocument after activation. */
+export const completedUploadResolvers: CompleteDocumentVersionUploadPayloadResolvers = {
+  documentId: (p) => p.documentId,
+  versionId: (p) => p.versionId,
+  document: async (p, _args, ctx) => {
+    try {
+      return await ctx.loaders.documents.load(p.documentId);
+    } catch (err) {
+      throw toGraphQLError(err);
+    }
+  },
+};
+
 export const mutationResolvers: MutationResolvers = {
   initiateDocumentVersionUpload: async (_parent, { input }, ctx) => {
     try {
@@ -86,9 +106,9 @@ export const mutationResolvers: MutationResolvers = {
           VersionStatus: 'ACTIVE',
         }),
       );
-      const out = await ctx.workdocs.send(new GetDocumentCommand({ DocumentId: documentId }));
-      if (out.Metadata === undefined) throw missing('Metadata', out.$metadata.requestId);
-      return { __typename: 'CompleteDocumentVersionUploadPayload', document: out.Metadata };
+      // Activated: from here on the payload comes back; reading the document is `document`'s own
+      // field (its failure is an error at that path, not a failed completion to retry).
+      return { __typename: 'CompleteDocumentVersionUploadPayload', documentId, versionId };
     } catch (err) {
       return toUserErrorResult(err, COMPLETE_ERROR_TYPES);
     }

@@ -9,7 +9,7 @@
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { QueryResolvers, Resolvers } from '../../generated/graphql.js';
 import { GatewayError, InvalidArgumentError, toGraphQLError } from '../errors.js';
-import { requiredId } from '../validation.js';
+import { requiredId, requiredUserId } from '../validation.js';
 
 /** The most ids `users(ids)` accepts. */
 export const MAX_USER_IDS = 100;
@@ -125,7 +125,7 @@ const query: QueryResolvers = {
           `at most ${String(MAX_USER_IDS)} ids (got ${String(args.ids.length)})`,
         );
       }
-      const ids = args.ids.map((id, i) => requiredId(id, `ids[${String(i)}]`));
+      const ids = args.ids.map((id, i) => requiredUserId(id, `ids[${String(i)}]`));
       const users = await ctx.loaders.users.loadMany(ids);
       return users.map((u) => {
         if (u instanceof Error) throw u;

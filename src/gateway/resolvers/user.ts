@@ -6,7 +6,7 @@ import type { Resolvers, UserResolvers, UserStorageResolvers } from '../../gener
 import type { GatewayContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
 import type { UserModel } from '../models.js';
-import { requiredId } from '../validation.js';
+import { requiredUserId } from '../validation.js';
 
 /**
  * A relation to a user (`creator` of a document, version or folder): batched through the request's
@@ -27,7 +27,7 @@ export async function resolveUser(
 const user: UserResolvers = {
   __resolveReference: async (ref, ctx) => {
     try {
-      return await ctx.loaders.users.load(requiredId(ref.id, 'representations.id'));
+      return await ctx.loaders.users.load(requiredUserId(ref.id, 'representations.id'));
     } catch (err) {
       throw toGraphQLError(err);
     }

@@ -78,11 +78,17 @@ export type ErrorCode =
   | 'STORAGE_LIMIT_EXCEEDED'
   /** The declared size would exceed the user's storage quota (`StorageLimitWillExceedException`). */
   | 'STORAGE_LIMIT_WILL_EXCEED'
+  /** WorkDocs (or a proxy before it) throttled the request (`ThrottlingException`, HTTP 429, …). Retry later, more slowly. */
+  | 'THROTTLED'
   /** Too many labels on the resource (`TooManyLabelsException`). */
   | 'TOO_MANY_LABELS'
   /** Too many notification subscriptions (`TooManySubscriptionsException`). */
   | 'TOO_MANY_SUBSCRIPTIONS'
-  /** No WorkDocs token was sent (`Authorization: Bearer <token>`) and the gateway may not act with its own credentials. */
+  /**
+   * No WorkDocs token was sent (`Authorization: Bearer <token>`) and the gateway may not act with its
+   * own credentials, or WorkDocs refused the token (expired, revoked or unknown: sign in again;
+   * `extensions.exception` then names WorkDocs' exception, `UnauthorizedResourceAccessException`).
+   */
   | 'UNAUTHENTICATED'
   /** The caller may not perform this operation (`UnauthorizedOperationException`, HTTP 403). */
   | 'UNAUTHORIZED_OPERATION'
@@ -160,7 +166,7 @@ export type CompleteUploadMutationVariables = Exact<{
 
 
 export type CompleteUploadMutation = { completeDocumentVersionUpload:
-    | { __typename: 'CompleteDocumentVersionUploadPayload', document: { id: string, modifiedTimestamp: string | null, latestVersionMetadata: { id: string, name: string | null, size: number | string | null, status: DocumentStatus | null, contentType: string | null, source: { original: string | null } | null } | null, creator: { id: string, username: string | null, givenName: string | null, surname: string | null } | null, versions: Array<{ id: string }> } }
+    | { __typename: 'CompleteDocumentVersionUploadPayload', document: { id: string, modifiedTimestamp: string | null, latestVersionMetadata: { id: string, name: string | null, size: number | string | null, status: DocumentStatus | null, contentType: string | null, source: { original: string | null } | null } | null, creator: { id: string, username: string | null, givenName: string | null, surname: string | null } | null, versions: Array<{ id: string }> } | null }
     | { __typename: 'ConcurrentModificationError', code: ErrorCode, message: string, requestId: string | null }
     | { __typename: 'EntityNotExistsError', entityIds: Array<string>, code: ErrorCode, message: string, requestId: string | null }
     | { __typename: 'InvalidArgumentError', field: string | null, code: ErrorCode, message: string, requestId: string | null }
