@@ -3,7 +3,7 @@
  * sequence (exact increments and labels), request ids (header, logs, error extensions), the
  * access log, and label bounds against hostile operation names.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -241,6 +241,33 @@ describe('/metrics', () => {
   test('HEAD works and other methods are refused', async () => {
     expect((await fetch(`${baseOf(gateway)}/metrics`, { method: 'HEAD' })).status).toBe(200);
     expect((await fetch(`${baseOf(gateway)}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('docs', () => {
+  test("every metric the Grafana dashboard and the README's Operations section name is served", async () => {
+    const gatewayText = await (await fetch(`${baseOf(gateway)}/metrics`)).text();
+    const localText = await (await fetch(`${local.endpoint}/metrics`)).text();
+    const served = new Set(
+      [...`${gatewayText}\n${localText}`.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]),
+    );
+    const dashboard = await readFile(
+      new URL('../../docs/grafana/workdocs-graphql.json', import.meta.url),
+      'utf8',
+    );
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const operations = readme.slice(readme.indexOf('## Operations'));
+    const named = new Set(
+      [
+        ...`${dashboard}\n${operations}`.matchAll(
+          /\b((?:graphql|workdocs|process|nodejs)_[a-z0-9_]+)/g,
+        ),
+      ]
+        .map((m) => (m[1] ?? '').replace(/_(bucket|sum|count)$/, ''))
+        .filter((name) => !/^workdocs_(local_)?$/.test(name) && !name.endsWith('_')),
+    );
+    expect(named.size).toBeGreaterThan(10);
+    expect([...named].filter((name) => !served.has(name))).toEqual([]);
   });
 });
 
