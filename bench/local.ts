@@ -28,7 +28,7 @@ import {
   type Proc,
 } from './procs.js';
 
-interface Throughput {
+export interface Throughput {
   requests: number;
   rps: number;
   p50: number;
@@ -50,7 +50,7 @@ export interface LocalSection {
   rows: string[][];
 }
 
-async function drive<T>(spec: Record<string, unknown>): Promise<T> {
+export async function drive<T>(spec: Record<string, unknown>): Promise<T> {
   const out = await runNode(
     ['--import', 'tsx', 'bench/local-driver.ts', JSON.stringify(spec)],
     CORE_OTHERS,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=throughput,rate,reads,calls,local,startup]
+ * `npm run bench [-- --quick] [-- --only=throughput,rate,reads,calls,local,postgres,startup]
  *                [-- --database-url=postgres://…] [-- --out=FILE]`
  *
  * Loopback only. The process under test runs alone on core 0 (`taskset`), the fixed-response
@@ -16,6 +16,8 @@
  *   calls       upstream calls per query with DataLoader on and off
  *   local       WorkDocs Local at 10 / 1,000 / 10,000 documents; a 1 GiB upload vs a minimal
  *               streaming server (bench/local.ts)
+ *   postgres    WorkDocs Local on PostgreSQL, one and two nodes: initiate and list req/s
+ *               (bench/postgres.ts; a throwaway cluster unless --database-url)
  *   startup     process start to the first successful GraphQL response
  *
  * Prints a table and writes JSON to bench/out/ (`bench-<time>.json` and `latest.json`);
@@ -38,6 +40,7 @@ import {
 import type { LoadResult } from './load.js';
 import { table, type Comparison, type Run } from './table.js';
 import { runLocalSection } from './local.js';
+import { runPostgresSection } from './postgres.js';
 import {
   CORE_OTHERS,
   CORE_UNDER_TEST,
@@ -52,7 +55,7 @@ import {
   type Proc,
 } from './procs.js';
 
-const SECTIONS = ['throughput', 'rate', 'reads', 'calls', 'local', 'startup'] as const;
+const SECTIONS = ['throughput', 'rate', 'reads', 'calls', 'local', 'postgres', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: flags } = parseArgs({
@@ -66,7 +69,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   process.stdout.write(
-    'npm run bench [-- --quick] [-- --only=throughput,rate,reads,calls,local,startup] [-- --database-url=URL] [-- --out=FILE]\n',
+    'npm run bench [-- --quick] [-- --only=throughput,rate,reads,calls,local,postgres,startup] [-- --database-url=URL] [-- --out=FILE]\n',
   );
   process.exit(0);
 }
@@ -521,6 +524,12 @@ async function main(): Promise<void> {
     if (only.has('calls')) await calls(backend, results);
     if (only.has('local'))
       results.local = await runLocalSection({
+        quick,
+        databaseUrl: flags['database-url'],
+        log,
+      });
+    if (only.has('postgres'))
+      results.postgres = await runPostgresSection({
         quick,
         databaseUrl: flags['database-url'],
         log,

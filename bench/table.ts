@@ -4,6 +4,7 @@
  */
 import type { LoadResult } from './load.js';
 import type { LocalSection } from './local.js';
+import type { PostgresSection } from './postgres.js';
 
 export interface Run {
   contender: string;
@@ -109,6 +110,8 @@ export function table(results: Record<string, unknown>): string {
   }
   const local = results.local as LocalSection | undefined;
   if (local) rows.push(...local.rows);
+  const postgres = results.postgres as PostgresSection | undefined;
+  if (postgres) rows.push(...postgres.rows);
   const s = results.startup as
     { externalEndpointMs: number; embeddedWorkDocsLocalMs: number } | undefined;
   if (s) {
