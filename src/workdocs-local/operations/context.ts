@@ -89,9 +89,18 @@ function decodeMarker(marker: string | undefined): number {
   throw invalidArgument('Marker is not a marker this service issued');
 }
 
-export function page<T>(items: T[], input: Input): { items: T[]; marker: string | undefined } {
-  const offset = decodeMarker(str(input, 'Marker'));
-  const limit = num(input, 'Limit') ?? 100;
+/** The paging members of a request (every listing's `Marker` and `Limit`). */
+export interface PageInput {
+  Marker?: string | undefined;
+  Limit?: number | undefined;
+}
+
+export function page<T>(
+  items: T[],
+  input: PageInput | Input,
+): { items: T[]; marker: string | undefined } {
+  const offset = decodeMarker(typeof input.Marker === 'string' ? input.Marker : undefined);
+  const limit = (typeof input.Limit === 'number' ? input.Limit : undefined) ?? 100;
   const slice = items.slice(offset, offset + limit);
   const next = offset + limit < items.length ? offset + limit : undefined;
   return {

@@ -4,7 +4,11 @@ import { newVersionId } from '../storage/repo.js';
 import type { DocumentRow, VersionRow } from '../storage/repo.js';
 import { downloadUrl, uploadUrl } from '../transfers/urls.js';
 import type {
+  AbortDocumentVersionUploadRequest,
+  DeleteDocumentRequest,
   DeleteDocumentVersionRequest,
+  DescribeDocumentVersionsRequest,
+  DescribeDocumentVersionsResponse,
   DocumentMetadata,
   DocumentStatusType,
   DocumentVersionMetadata,
@@ -12,8 +16,11 @@ import type {
   GetDocumentResponse,
   GetDocumentVersionRequest,
   GetDocumentVersionResponse,
+  InitiateDocumentVersionUploadRequest,
+  InitiateDocumentVersionUploadResponse,
   ResourceStateType,
   RestoreDocumentVersionsRequest,
+  UpdateDocumentVersionRequest,
 } from '@aws-sdk/client-workdocs';
 import { customMetadataOut } from './labels.js';
 import {
@@ -27,9 +34,7 @@ import {
   DEFAULT_CONTENT_TYPE,
   RECYCLED_STATES,
   d,
-  date,
   fieldList,
-  num,
   page,
   pathOut,
   resourceState,
@@ -122,12 +127,15 @@ async function checkQuota(
   }
 }
 
-export const initiateDocumentVersionUpload: Handler = async (input, ctx) => {
-  const id = str(input, 'Id');
-  const name = str(input, 'Name');
-  const parentFolderId = str(input, 'ParentFolderId');
-  const contentType = str(input, 'ContentType') ?? DEFAULT_CONTENT_TYPE;
-  const declared = num(input, 'DocumentSizeInBytes');
+export const initiateDocumentVersionUpload = typed<
+  InitiateDocumentVersionUploadRequest,
+  Promise<InitiateDocumentVersionUploadResponse>
+>(async (input, ctx) => {
+  const id = input.Id;
+  const name = input.Name;
+  const parentFolderId = input.ParentFolderId;
+  const contentType = input.ContentType ?? DEFAULT_CONTENT_TYPE;
+  const declared = input.DocumentSizeInBytes;
   if (declared !== undefined && declared < 0) {
     throw invalidArgument('DocumentSizeInBytes must not be negative');
   }
@@ -143,8 +151,8 @@ export const initiateDocumentVersionUpload: Handler = async (input, ctx) => {
     creator_id: '',
     created_ms: ctx.now,
     modified_ms: ctx.now,
-    content_created_ms: date(input, 'ContentCreatedTimestamp')?.getTime() ?? null,
-    content_modified_ms: date(input, 'ContentModifiedTimestamp')?.getTime() ?? null,
+    content_created_ms: input.ContentCreatedTimestamp?.getTime() ?? null,
+    content_modified_ms: input.ContentModifiedTimestamp?.getTime() ?? null,
   };
   let document: DocumentRow;
   let created: VersionRow;
@@ -222,42 +230,48 @@ export const initiateDocumentVersionUpload: Handler = async (input, ctx) => {
       SignedHeaders: { 'Content-Type': contentType, 'x-amz-server-side-encryption': 'AES256' },
     },
   };
-};
+});
 
-export const updateDocumentVersion: Handler = async (input, ctx) => {
-  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
-  const v = await requireVersion(ctx, doc, str(input, 'VersionId') ?? '', { lock: true });
-  const status = str(input, 'VersionStatus');
-  if (status === undefined) return {};
-  if (v.status !== 'INITIALIZED') {
-    throw prohibited(`Version ${v.id} is ${v.status}, not INITIALIZED`);
-  }
-  if (v.blob === null) {
-    throw prohibited(`No bytes have been uploaded for version ${v.id}`);
-  }
-  // The version renames the document: the name may have been taken since it was initiated.
-  if (v.name !== doc.name && (await ctx.store.documentNameTaken(doc.parent_id, v.name))) {
-    throw new WorkDocsError(
-      'EntityAlreadyExistsException',
-      `A document with this name already exists in folder ${doc.parent_id}`,
-    );
-  }
-  // The unique index on (folder, name) refuses a name taken meanwhile by another node.
-  if (!(await ctx.store.activateVersion(v.seq, doc.id, v.name, ctx.now))) {
-    throw prohibited(`Version ${v.id} is no longer INITIALIZED`);
-  }
-  return {};
-};
+export const updateDocumentVersion = typed<UpdateDocumentVersionRequest, Promise<object>>(
+  async (input, ctx) => {
+    const doc = await requireDocument(ctx, input.DocumentId ?? '', 'write');
+    const v = await requireVersion(ctx, doc, input.VersionId ?? '', { lock: true });
+    const status = input.VersionStatus;
+    if (status === undefined) return {};
+    if (v.status !== 'INITIALIZED') {
+      throw prohibited(`Version ${v.id} is ${v.status}, not INITIALIZED`);
+    }
+    if (v.blob === null) {
+      throw prohibited(`No bytes have been uploaded for version ${v.id}`);
+    }
+    // The version renames the document: the name may have been taken since it was initiated.
+    if (v.name !== doc.name && (await ctx.store.documentNameTaken(doc.parent_id, v.name))) {
+      throw new WorkDocsError(
+        'EntityAlreadyExistsException',
+        `A document with this name already exists in folder ${doc.parent_id}`,
+      );
+    }
+    // The unique index on (folder, name) refuses a name taken meanwhile by another node.
+    if (!(await ctx.store.activateVersion(v.seq, doc.id, v.name, ctx.now))) {
+      throw prohibited(`Version ${v.id} is no longer INITIALIZED`);
+    }
+    return {};
+  },
+);
 
-export const abortDocumentVersionUpload: Handler = async (input, ctx) => {
-  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
-  const v = await requireVersion(ctx, doc, str(input, 'VersionId') ?? '', { lock: true });
-  if (v.status !== 'INITIALIZED') {
-    throw prohibited(`Version ${v.id} is ${v.status}; only an INITIALIZED version can be aborted`);
-  }
-  ctx.blobsToDelete.push(...(await ctx.store.deleteVersion(v.seq, doc.id)).blobs);
-  return {};
-};
+export const abortDocumentVersionUpload = typed<AbortDocumentVersionUploadRequest, Promise<object>>(
+  async (input, ctx) => {
+    const doc = await requireDocument(ctx, input.DocumentId ?? '', 'write');
+    const v = await requireVersion(ctx, doc, input.VersionId ?? '', { lock: true });
+    if (v.status !== 'INITIALIZED') {
+      throw prohibited(
+        `Version ${v.id} is ${v.status}; only an INITIALIZED version can be aborted`,
+      );
+    }
+    ctx.blobsToDelete.push(...(await ctx.store.deleteVersion(v.seq, doc.id)).blobs);
+    return {};
+  },
+);
 
 export const getDocument = typed<GetDocumentRequest, GetDocumentResponse>(async (input, ctx) => {
   const doc = await requireDocument(ctx, input.DocumentId ?? '');
@@ -284,10 +298,13 @@ export const getDocumentVersion = typed<GetDocumentVersionRequest, GetDocumentVe
   },
 );
 
-export const describeDocumentVersions: Handler = async (input, ctx) => {
-  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '');
-  const include = fieldList(str(input, 'Include'));
-  const fields = fieldList(str(input, 'Fields'));
+export const describeDocumentVersions = typed<
+  DescribeDocumentVersionsRequest,
+  Promise<DescribeDocumentVersionsResponse>
+>(async (input, ctx) => {
+  const doc = await requireDocument(ctx, input.DocumentId ?? '');
+  const include = fieldList(input.Include);
+  const fields = fieldList(input.Fields);
   const all = (await ctx.store.versions(doc.id)).filter(
     (v) => v.status === 'ACTIVE' || include.has('INITIALIZED'),
   );
@@ -296,7 +313,7 @@ export const describeDocumentVersions: Handler = async (input, ctx) => {
     DocumentVersions: items.map((v) => versionOut(ctx, v, fields.has('SOURCE'))),
     Marker: marker,
   };
-};
+});
 
 export const updateDocument: Handler = async (input, ctx) => {
   const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'write');
@@ -332,11 +349,11 @@ export const updateDocument: Handler = async (input, ctx) => {
   return {};
 };
 
-export const deleteDocument: Handler = async (input, ctx) => {
-  const doc = await requireDocument(ctx, str(input, 'DocumentId') ?? '', 'share');
+export const deleteDocument = typed<DeleteDocumentRequest, Promise<object>>(async (input, ctx) => {
+  const doc = await requireDocument(ctx, input.DocumentId ?? '', 'share');
   ctx.blobsToDelete.push(...(await ctx.store.deleteDocument(doc.id)));
   return {};
-};
+});
 
 /**
  * Deletes an ACTIVE version (with DeletePriorVersions, every ACTIVE version older than it, and

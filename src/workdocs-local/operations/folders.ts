@@ -1,6 +1,13 @@
 /** Folders: create, read, list contents, move/rename/recycle, delete. */
 import type {
+  CreateFolderRequest,
+  CreateFolderResponse,
   DeleteFolderContentsRequest,
+  DeleteFolderRequest,
+  DescribeFolderContentsRequest,
+  DescribeFolderContentsResponse,
+  DescribeRootFoldersRequest,
+  DescribeRootFoldersResponse,
   DocumentMetadata,
   FolderMetadata,
   GetFolderRequest,
@@ -16,16 +23,7 @@ import {
   requireWritableFolder,
   reserveChild,
 } from './access.js';
-import {
-  RECYCLED_STATES,
-  d,
-  fieldList,
-  num,
-  page,
-  pathOut,
-  resourceState,
-  str,
-} from './context.js';
+import { RECYCLED_STATES, d, fieldList, page, pathOut, resourceState, str } from './context.js';
 import { typed } from './context.js';
 import type { Handler, OpContext } from './context.js';
 import { customMetadataOut } from './labels.js';
@@ -64,28 +62,30 @@ export const getFolder = typed<GetFolderRequest, GetFolderResponse>(async (input
   };
 });
 
-export const createFolder: Handler = async (input, ctx) => {
-  const parent = await requireWritableFolder(ctx, str(input, 'ParentFolderId') ?? '');
-  // Name is optional in the model: a folder may have none (several nameless ones may coexist).
-  const name = str(input, 'Name') ?? null;
-  await reserveChild(ctx, parent.id);
-  if (name !== null && (await ctx.store.folderNameTaken(parent.id, name))) {
-    throw new WorkDocsError(
-      'EntityAlreadyExistsException',
-      `A folder with this name already exists in folder ${parent.id}`,
-    );
-  }
-  const folder = await ctx.store.createFolder({
-    name,
-    creator_id: ctx.user?.id ?? parent.owner_id,
-    owner_id: parent.owner_id,
-    parent_id: parent.id,
-    resource_state: 'ACTIVE',
-    created_ms: ctx.now,
-    modified_ms: ctx.now,
-  });
-  return { Metadata: folderOut(folder) };
-};
+export const createFolder = typed<CreateFolderRequest, Promise<CreateFolderResponse>>(
+  async (input, ctx) => {
+    const parent = await requireWritableFolder(ctx, input.ParentFolderId ?? '');
+    // Name is optional in the model: a folder may have none (several nameless ones may coexist).
+    const name = input.Name ?? null;
+    await reserveChild(ctx, parent.id);
+    if (name !== null && (await ctx.store.folderNameTaken(parent.id, name))) {
+      throw new WorkDocsError(
+        'EntityAlreadyExistsException',
+        `A folder with this name already exists in folder ${parent.id}`,
+      );
+    }
+    const folder = await ctx.store.createFolder({
+      name,
+      creator_id: ctx.user?.id ?? parent.owner_id,
+      owner_id: parent.owner_id,
+      parent_id: parent.id,
+      resource_state: 'ACTIVE',
+      created_ms: ctx.now,
+      modified_ms: ctx.now,
+    });
+    return { Metadata: folderOut(folder) };
+  },
+);
 
 /**
  * The marker of a folder listing: the last item returned and the order it was listed in. The next
@@ -147,19 +147,22 @@ function decodeListingMarker(
   throw invalidArgument('Marker is not a marker this service issued');
 }
 
-export const describeFolderContents: Handler = async (input, ctx) => {
-  const folder = await requireFolder(ctx, str(input, 'FolderId') ?? '');
-  const type = str(input, 'Type') ?? 'ALL';
-  const sort = str(input, 'Sort') === 'DATE' ? 'DATE' : 'NAME';
-  const descending = str(input, 'Order') === 'DESCENDING';
+export const describeFolderContents = typed<
+  DescribeFolderContentsRequest,
+  Promise<DescribeFolderContentsResponse>
+>(async (input, ctx) => {
+  const folder = await requireFolder(ctx, input.FolderId ?? '');
+  const type = input.Type ?? 'ALL';
+  const sort = input.Sort === 'DATE' ? 'DATE' : 'NAME';
+  const descending = input.Order === 'DESCENDING';
   const listing = await ctx.store.listFolderContents({
     folderId: folder.id,
     type: type === 'FOLDER' || type === 'DOCUMENT' ? type : 'ALL',
     sort,
     descending,
-    includeInitialized: fieldList(str(input, 'Include')).has('INITIALIZED'),
-    after: decodeListingMarker(str(input, 'Marker'), sort, descending),
-    limit: num(input, 'Limit') ?? 100,
+    includeInitialized: fieldList(input.Include).has('INITIALIZED'),
+    after: decodeListingMarker(input.Marker, sort, descending),
+    limit: input.Limit ?? 100,
   });
   return {
     Folders: await foldersOut(ctx, listing.folders),
@@ -171,14 +174,17 @@ export const describeFolderContents: Handler = async (input, ctx) => {
     Marker:
       listing.next === undefined ? undefined : encodeListingMarker(listing.next, sort, descending),
   };
-};
+});
 
-export const describeRootFolders: Handler = async (input, ctx) => {
+export const describeRootFolders = typed<
+  DescribeRootFoldersRequest,
+  Promise<DescribeRootFoldersResponse>
+>(async (input, ctx) => {
   const user = requireToken(ctx, 'DescribeRootFolders');
   const root = await ctx.store.getFolder(user.root_folder_id);
   const { items, marker } = page(root ? [root] : [], input);
   return { Folders: await foldersOut(ctx, items), Marker: marker };
-};
+});
 
 export const updateFolder: Handler = async (input, ctx) => {
   const folder = await requireFolder(ctx, str(input, 'FolderId') ?? '', 'write');
@@ -226,14 +232,14 @@ export const updateFolder: Handler = async (input, ctx) => {
   return {};
 };
 
-export const deleteFolder: Handler = async (input, ctx) => {
-  const folder = await requireFolder(ctx, str(input, 'FolderId') ?? '', 'share');
+export const deleteFolder = typed<DeleteFolderRequest, Promise<object>>(async (input, ctx) => {
+  const folder = await requireFolder(ctx, input.FolderId ?? '', 'share');
   if (folder.parent_id === null) {
     throw prohibited(`Folder ${folder.id} is a root folder and cannot be deleted`);
   }
   ctx.blobsToDelete.push(...(await ctx.store.deleteFolderTree(folder.id)));
   return {};
-};
+});
 
 /** A page of folders and documents as WorkDocs lists them: `Folders` and `Documents`, labelled. */
 export async function contentsOut(

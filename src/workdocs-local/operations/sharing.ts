@@ -1,7 +1,6 @@
 /** Sharing: resource permissions (add, describe, remove). */
 import type { GetResourcesRequest, GetResourcesResponse } from '@aws-sdk/client-workdocs';
 import { WorkDocsError, invalidArgument } from '../errors.js';
-import type { Input } from '../model.js';
 import { requireResource } from './access.js';
 import { page, str, typed } from './context.js';
 import type { Handler } from './context.js';
@@ -108,6 +107,6 @@ export const getResources = typed<GetResourcesRequest, GetResourcesResponse>(asy
     ...shared.folders.map((row) => ({ kind: 'folder' as const, row })),
     ...shared.documents.map((row) => ({ kind: 'document' as const, row })),
   ];
-  const { items: pageItems, marker } = page(items, input as Input);
+  const { items: pageItems, marker } = page(items, input);
   return { ...(await contentsOut(ctx, pageItems)), Marker: marker };
 });
