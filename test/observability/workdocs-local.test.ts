@@ -180,6 +180,32 @@ describe('tracing', () => {
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain(local.demoToken);
   });
 
+  test.each([
+    ['garbage', 'not a traceparent'],
+    ['an all-zero trace id', '00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
+    ['an oversized value', `00-${'a'.repeat(5000)}`],
+  ])(
+    'a hostile traceparent (%s) starts a new trace; the request is served',
+    async (_what, value) => {
+      const res = await graphql(
+        gateway,
+        DOCUMENT,
+        { id: 'nosuchdocument12' },
+        {
+          ...auth(),
+          traceparent: value,
+        },
+      );
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('ENTITY_NOT_EXISTS');
+      await expect.poll(() => localSpans.getFinishedSpans().length).toBe(1);
+      const operation = byName(gatewaySpans.getFinishedSpans(), 'query Doc');
+      expect(operation.parentSpanContext).toBeUndefined();
+      expect(operation.spanContext().traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+      const server = byName(localSpans.getFinishedSpans(), 'WorkDocs/GetDocument');
+      expect(server.spanContext().traceId).toBe(operation.spanContext().traceId);
+    },
+  );
+
   test('a real OTLP/HTTP export reaches a receiver at <endpoint>/v1/traces', async () => {
     const received: { path: string; body: string }[] = [];
     const receiver = http.createServer((req, res) => {
