@@ -104,6 +104,25 @@ const gatewaySchema = z.object({
   GATEWAY_MAX_ITEMS_READ: positiveInt.default(20_000),
   GATEWAY_REQUEST_TIMEOUT_MS: positiveInt.max(2_147_483_647).default(30_000),
   GATEWAY_CURSOR_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  GATEWAY_CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(
+      z.array(
+        z.union([
+          z.literal('*'),
+          z
+            .string()
+            .regex(/^https?:\/\/[^/\s,]+$/, 'expected origins like https://app.example.com or *'),
+        ]),
+      ),
+    )
+    .optional(),
   GATEWAY_MAX_ALIASES: positiveInt.default(15),
   GATEWAY_MAX_DEPTH: positiveInt.default(12),
   GATEWAY_MAX_TOKENS: positiveInt.default(2000),
@@ -154,6 +173,8 @@ export interface GatewayConfig {
   requestTimeoutMs: number;
   /** The key cursors are signed with; undefined = a random key per process. */
   cursorKey: string | undefined;
+  /** Origins browsers may call from (`*` = any); undefined = any in development, none in production. */
+  corsOrigins: string[] | undefined;
   /** The most aliases of one operation (graphql-armor). */
   maxAliases: number;
   /** The deepest nesting of fields of one operation, fragments flattened (graphql-armor). */
@@ -227,6 +248,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     maxItemsRead: e.GATEWAY_MAX_ITEMS_READ,
     requestTimeoutMs: e.GATEWAY_REQUEST_TIMEOUT_MS,
     cursorKey: e.GATEWAY_CURSOR_KEY,
+    corsOrigins: e.GATEWAY_CORS_ORIGINS,
     maxAliases: e.GATEWAY_MAX_ALIASES,
     maxDepth: e.GATEWAY_MAX_DEPTH,
     maxTokens: e.GATEWAY_MAX_TOKENS,

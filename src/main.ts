@@ -57,6 +57,10 @@ Gateway
                                          (default 30000, at most 2147483647; REQUEST_TIMEOUT)
   GATEWAY_CURSOR_KEY                     key (32+ characters) that signs paging cursors; default: random per process —
                                          set the same key on every replica behind one load balancer
+  GATEWAY_CORS_ORIGINS                   origins browsers may call from, comma-separated (https://app.example.com), or *;
+                                         default: * in development, none in production. With
+                                         WORKDOCS_ALLOW_SERVICE_CREDENTIALS=true a request with an Origin not
+                                         listed explicitly is refused (403)
   GATEWAY_MAX_ALIASES                    most aliases in one operation (default 15; more → GRAPHQL_VALIDATION_FAILED, 400)
   GATEWAY_MAX_DEPTH                      deepest nesting of fields, fragments flattened (default 12; deeper → 400)
   GATEWAY_MAX_TOKENS                     most tokens in one GraphQL document (default 2000; more → GRAPHQL_PARSE_FAILED, 400)

@@ -52,7 +52,8 @@ export function isDemoPath(pathname: string): boolean {
   return pathname === '/demo' || pathname.startsWith('/demo/');
 }
 
-function isLoopback(host: string): boolean {
+/** Whether a listen address is loopback-only (127.x, ::1, localhost). */
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 

@@ -32,7 +32,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { pino, type Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import { createRequestContext, type GatewayContext } from './context.js';
-import { corsHeaders } from './cors.js';
+import { applyCors, corsPolicy } from './cors.js';
 import { createDemoPage, isDemoPath, type DemoPageOptions } from './demo.js';
 import { CursorSigner } from './cursors.js';
 import { makeFormatError } from './format-error.js';
@@ -98,6 +98,7 @@ export async function createGatewayServer(
     telemetry: options.telemetry,
   });
   const cursors = new CursorSigner(config.cursorKey);
+  const cors = corsPolicy(config);
 
   const shapeLimits = operationShapeLimits(config);
 
@@ -117,7 +118,7 @@ export async function createGatewayServer(
       ...shapeLimits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       limitsPlugin(schema, config),
-      landingPagePlugin(config.production, options.sandbox),
+      landingPagePlugin(config.production, options.sandbox, config.host),
       observability.plugin,
     ],
   });
@@ -129,7 +130,7 @@ export async function createGatewayServer(
     requestId: string,
   ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    corsHeaders(res);
+    applyCors(req, res, cors);
     if (req.method === 'OPTIONS') {
       res.writeHead(204);
       res.end();
