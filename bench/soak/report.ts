@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { format, resolveConfig } from 'prettier';
 import path from 'node:path';
 import { faultsByCode, total, type FaultRates, type Injections } from './faults.js';
 import { heapAfterFullGc, REPO_ROOT, type ProcessSample, type Server } from './processes.js';
@@ -450,6 +451,11 @@ export async function writeReport(rep: Report, results: boolean): Promise<string
   while (i < lines.length && !lines[i]!.startsWith('|')) i += 1;
   while (i < lines.length && lines[i]!.startsWith('|')) i += 1;
   lines.splice(i, 0, `| ${row.join(' | ')} |`);
-  await writeFile(resultsFile, lines.join('\n'));
+  // Formatted as the repository formats Markdown (a table's columns stay aligned).
+  const options = (await resolveConfig(resultsFile)) ?? {};
+  await writeFile(
+    resultsFile,
+    await format(lines.join('\n'), { ...options, filepath: resultsFile }),
+  );
   return path.relative(REPO_ROOT, file);
 }
