@@ -26,7 +26,7 @@ import {
   type GatewayServer,
   type SandboxInitialState,
 } from './gateway/server.js';
-import { startWorkDocsLocal, type WorkDocsLocal } from './workdocs-local/index.js';
+import type { WorkDocsLocal } from './workdocs-local/index.js';
 
 const HELP = `workdocs-graphql — a GraphQL (Apollo Federation 2) gateway over the Amazon WorkDocs API
 
@@ -199,6 +199,9 @@ async function main(argv: readonly string[]): Promise<number> {
   let gateway: GatewayServer | undefined;
   try {
     if (localConfig !== undefined) {
+      // Loaded only when it runs: with WORKDOCS_ENDPOINT set, WorkDocs Local's modules (SQLite,
+      // storage, HTTP front) would add ~45 MiB to the gateway's resident memory for nothing.
+      const { startWorkDocsLocal } = await import('./workdocs-local/index.js');
       local = await startWorkDocsLocal({
         ...localConfig,
         // OTEL_SERVICE_NAME names the gateway; the embedded WorkDocs Local keeps its own name.
