@@ -51,7 +51,12 @@ export type GraphQLOutcome<T> =
       /** The gateway's request id (`x-request-id` response header), when it sent one. */
       requestId: string | null;
     }
-  | { ok: false; failure: GatewayFailure };
+  | {
+      ok: false;
+      failure: GatewayFailure;
+      /** The partial data the gateway sent next to its errors (null when none). */
+      data: T | null;
+    };
 
 export interface GatewayClientOptions {
   /** The GraphQL endpoint, e.g. `/graphql` (same origin) or `http://127.0.0.1:4000/graphql`. */
@@ -176,6 +181,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           workdocsRequestId: null,
           retryable: !isAbort(err),
         },
+        data: null,
       };
     }
     const requestId = res.headers.get('x-request-id');
@@ -186,7 +192,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       body = undefined;
     }
     if (body?.errors !== undefined && body.errors.length > 0) {
-      return { ok: false, failure: failureFromErrors(body.errors, res.status, requestId) };
+      return {
+        ok: false,
+        failure: failureFromErrors(body.errors, res.status, requestId),
+        data: body.data ?? null,
+      };
     }
     if (!res.ok || body?.data == null) {
       const code = res.status === 413 ? 'BAD_REQUEST' : null;
@@ -201,6 +211,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           workdocsRequestId: null,
           retryable: res.status >= 500,
         },
+        data: null,
       };
     }
     return { ok: true, data: body.data, requestId };

@@ -153,8 +153,16 @@ export function describeUploadError(error: UploadError, fileName?: string): Huma
       const message = describeUserError(error.error, fileName);
       return { ...message, requestId: error.requestId ?? message.requestId };
     }
-    case 'gateway':
-      return describeFailure(error.failure);
+    case 'gateway': {
+      const message = describeFailure(error.failure);
+      return error.step === 'read'
+        ? {
+            ...message,
+            title: 'The file was uploaded, but it cannot be shown right now.',
+            detail: 'Reload the list in a moment.',
+          }
+        : message;
+    }
     case 'aborted':
       return {
         title: 'Upload cancelled.',

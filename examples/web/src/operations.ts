@@ -81,6 +81,15 @@ export const ListedDocumentFragment = graphql(`
   }
 `);
 
+/** One document as the list shows it (read back after an upload). */
+export const ListedDocumentQuery = graphql(`
+  query ListedDocumentById($id: ID!) {
+    document(id: $id) {
+      ...ListedDocument
+    }
+  }
+`);
+
 /** Step 1: create the document (or a new version of `input.id`) and get where to PUT the bytes. */
 export const InitiateUploadMutation = graphql(`
   mutation InitiateUpload($input: InitiateDocumentVersionUploadInput!) {

@@ -26,6 +26,7 @@ import {
   AbortUploadMutation,
   CompleteUploadMutation,
   InitiateUploadMutation,
+  ListedDocumentQuery,
 } from './operations.js';
 import type { ListedDocumentFragment, UploadUserErrorFragment } from './gql/graphql.js';
 
@@ -35,8 +36,11 @@ export type UploadedDocument = ListedDocumentFragment;
 /** An expected error of the flow (a union member of the mutation), e.g. `StorageLimitExceededError`. */
 export type UploadUserError = UploadUserErrorFragment;
 
-/** The step of the flow an error happened in. */
-export type UploadStep = 'initiate' | 'upload' | 'complete' | 'abort';
+/**
+ * The step of the flow an error happened in; `read`: the version was activated (the upload took
+ * effect) but the document could not be read back.
+ */
+export type UploadStep = 'initiate' | 'upload' | 'complete' | 'abort' | 'read';
 
 export type UploadError =
   /**
@@ -326,27 +330,51 @@ export async function uploadDocument(file: File, options: UploadOptions): Promis
 
   // 3. Activate.
   const completed = await client.request(CompleteUploadMutation, { documentId, versionId });
-  if (!completed.ok) {
+  const done = completed.ok
+    ? completed.data.completeDocumentVersionUpload
+    : completed.data?.completeDocumentVersionUpload;
+  if (done === undefined) {
+    if (completed.ok) throw new Error('unreachable: a completed request without its field');
     return {
       ok: false,
       error: { kind: 'gateway', step: 'complete', failure: completed.failure },
       documentId,
     };
   }
-  const done = completed.data.completeDocumentVersionUpload;
   if (done.__typename !== 'CompleteDocumentVersionUploadPayload') {
     return {
       ok: false,
-      error: { kind: 'user-error', step: 'complete', error: done, requestId: completed.requestId },
+      error: {
+        kind: 'user-error',
+        step: 'complete',
+        error: done,
+        requestId: completed.ok ? completed.requestId : completed.failure.requestId,
+      },
       documentId,
     };
   }
-  // The version is active. A failed read of the document would be an error in `errors`, which
-  // client.request already returned as a failure above; null without an error cannot arrive.
-  if (done.document === null) {
-    throw new Error(
-      'completeDocumentVersionUpload answered without its document and without an error',
-    );
-  }
-  return { ok: true, document: done.document };
+  if (done.document !== null) return { ok: true, document: done.document };
+
+  // The version is active, but the gateway's read of the document after it failed (its own error
+  // at its path). Completing again would be PROHIBITED_STATE: read the document instead.
+  const read = await client.request(ListedDocumentQuery, { id: documentId });
+  if (read.ok && read.data.document !== null) return { ok: true, document: read.data.document };
+  const failure = !read.ok ? read.failure : completed.ok ? null : completed.failure;
+  return {
+    ok: false,
+    error: {
+      kind: 'gateway',
+      step: 'read',
+      failure: failure ?? {
+        kind: 'other',
+        code: null,
+        message: 'The document was not found after its upload',
+        httpStatus: null,
+        requestId: null,
+        workdocsRequestId: null,
+        retryable: true,
+      },
+    },
+    documentId,
+  };
 }

@@ -4,7 +4,7 @@
  *
  * - a 5 MiB file uploads, is listed ACTIVE, and its download link gives back the same SHA-256;
  * - an upload cancelled midway leaves no draft behind;
- * - a second version changes the version count;
+ * - a second version changes the version count; a dropped file uploads too;
  * - a folder of 21 documents pages forward and back with the connection's cursors;
  * - with the user's quota filled, the storage-limit message shows, with a request id;
  * - WorkDocs unavailable shows its own message;
@@ -172,6 +172,19 @@ describeWithChromium('the demo page in Chromium', () => {
     expect(await row('big-v2.bin').locator('.versions').textContent()).toBe('2');
     expect(await row('big-v2.bin').locator('.size').textContent()).toBe('64.0 KiB');
     expect(await row('big.bin').count()).toBe(0);
+  });
+
+  it('a file dropped on the drop zone uploads like a picked one', async () => {
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+      return dt;
+    });
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+    await upload('dropped.txt').and(page.locator('[data-state="done"]')).waitFor();
+    await row('dropped.txt').waitFor();
+    expect(await row('dropped.txt').locator('.status').textContent()).toBe('ACTIVE');
+    expect(await row('dropped.txt').locator('.size').textContent()).toBe('13 B');
   });
 
   it('pages through a folder with the connection cursors, and back', async () => {

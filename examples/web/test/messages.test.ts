@@ -175,6 +175,21 @@ describe('top-level errors', () => {
     expect(failureFromErrors(errors, 200, null).requestId).toBe('ext');
   });
 
+  it('an upload activated but not read back says it was uploaded', () => {
+    expect(
+      describeUploadError({
+        kind: 'gateway',
+        step: 'read',
+        failure: failure({ kind: 'unreachable', requestId: 'gw' }),
+      }),
+    ).toEqual({
+      title: 'The file was uploaded, but it cannot be shown right now.',
+      detail: 'Reload the list in a moment.',
+      requestId: 'gw',
+      signInAgain: false,
+    });
+  });
+
   it('a refused PUT and a cancel read as such', () => {
     expect(
       describeUploadError({

@@ -226,6 +226,32 @@ describe('uploadDocument (fetch, against the real stack)', () => {
     expect(result.error.failure.workdocsRequestId).toMatch(/\S/);
   });
 
+  it('activated but not read back by complete: the document is read again, not completed twice', async () => {
+    // The gateway's read after the activation fails once (an error at `document`, partial data).
+    await stack.control('POST', '/_local/chaos/faults', [
+      { operation: 'GetDocument', error: { code: 'EntityNotExistsException' }, count: 1 },
+    ]);
+    const doc = expectOk(await uploadDocument(file('read-again.txt', 'abc'), { client, folderId }));
+    expect(doc.latestVersionMetadata).toMatchObject({ name: 'read-again.txt', status: 'ACTIVE' });
+    const stats = await stack.stats();
+    expect(stats.UpdateDocumentVersion).toBe(1);
+    expect(stats.GetDocument).toBe(2);
+  });
+
+  it('activated but not readable at all: step read, the upload counted as done', async () => {
+    await stack.control('POST', '/_local/chaos/faults', [
+      { operation: 'GetDocument', error: { code: 'EntityNotExistsException' }, count: 2 },
+    ]);
+    const result = await uploadDocument(file('unread.txt', 'abc'), { client, folderId });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'gateway', step: 'read', failure: { code: 'ENTITY_NOT_EXISTS' } },
+    });
+    expect((await stack.stats()).UpdateDocumentVersion).toBe(1);
+    if (result.ok) return;
+    expect(await documentExists(result.documentId!)).toBe(true);
+  });
+
   it('a gateway that cannot be reached is a failure of kind gateway-unreachable', async () => {
     const nowhere = createGatewayClient({ url: 'http://127.0.0.1:1/graphql', token: 't' });
     const result = await uploadDocument(file('n.txt', 'n'), { client: nowhere, folderId });

@@ -141,6 +141,13 @@ export type FolderPageQuery = { folder: { id: string, name: string | null, paren
 
 export type ListedDocumentFragment = { id: string, modifiedTimestamp: string | null, latestVersionMetadata: { id: string, name: string | null, size: number | string | null, status: DocumentStatus | null, contentType: string | null, source: { original: string | null } | null } | null, creator: { id: string, username: string | null, givenName: string | null, surname: string | null } | null, versions: Array<{ id: string }> };
 
+export type ListedDocumentByIdQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ListedDocumentByIdQuery = { document: { id: string, modifiedTimestamp: string | null, latestVersionMetadata: { id: string, name: string | null, size: number | string | null, status: DocumentStatus | null, contentType: string | null, source: { original: string | null } | null } | null, creator: { id: string, username: string | null, givenName: string | null, surname: string | null } | null, versions: Array<{ id: string }> } | null };
+
 export type InitiateUploadMutationVariables = Exact<{
   input: InitiateDocumentVersionUploadInput;
 }>;
@@ -348,6 +355,35 @@ export const FolderPageDocument = new TypedDocumentString(`
     id
   }
 }`) as unknown as TypedDocumentString<FolderPageQuery, FolderPageQueryVariables>;
+export const ListedDocumentByIdDocument = new TypedDocumentString(`
+    query ListedDocumentById($id: ID!) {
+  document(id: $id) {
+    ...ListedDocument
+  }
+}
+    fragment ListedDocument on DocumentMetadata {
+  id
+  modifiedTimestamp
+  latestVersionMetadata {
+    id
+    name
+    size
+    status
+    contentType
+    source {
+      original
+    }
+  }
+  creator {
+    id
+    username
+    givenName
+    surname
+  }
+  versions {
+    id
+  }
+}`) as unknown as TypedDocumentString<ListedDocumentByIdQuery, ListedDocumentByIdQueryVariables>;
 export const InitiateUploadDocument = new TypedDocumentString(`
     mutation InitiateUpload($input: InitiateDocumentVersionUploadInput!) {
   initiateDocumentVersionUpload(input: $input) {
