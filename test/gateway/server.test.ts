@@ -334,7 +334,11 @@ describe('production mode', () => {
     await stack.control('POST', '/_local/chaos/faults', [
       {
         operation: 'InitiateDocumentVersionUpload',
-        error: { code: 'ProxyMeltdownException', statusCode: 502, message: 'upstream host db-7' },
+        error: {
+          code: 'ProxyMeltdownException',
+          statusCode: 502,
+          message: 'upstream host db-seven.internal',
+        },
         count: 1,
       },
     ]);
@@ -347,7 +351,7 @@ describe('production mode', () => {
     expect(unknown.body.errors?.[0]?.message).toBe(
       'WorkDocs is unavailable, and whether the change took effect is unknown: read the document or folder to find out before sending it again',
     );
-    expect(JSON.stringify(unknown.body)).not.toContain('db-7');
+    expect(JSON.stringify(unknown.body)).not.toContain('db-seven');
 
     const introspection = await post(prod.url, '{ __schema { queryType { name } } }', {});
     expect(introspection.body.errors?.[0]?.message).toMatch(/introspection/i);
