@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-workdocs';
 import { UndiciHttpHandler } from '@smithy/undici-http-handler';
 import { Agent, request } from 'undici';
-import { DEV_ACCESS_KEY_ID, DEV_SECRET_ACCESS_KEY } from '../src/config.js';
+import { BENCH_KEYS } from './local-keys.js';
 
 interface Common {
   endpoint: string;
@@ -49,7 +49,7 @@ function client(endpoint: string): WorkDocsClient {
   return new WorkDocsClient({
     region: 'us-east-1',
     endpoint,
-    credentials: { accessKeyId: DEV_ACCESS_KEY_ID, secretAccessKey: DEV_SECRET_ACCESS_KEY },
+    credentials: BENCH_KEYS,
     maxAttempts: 1,
     cacheMiddleware: true,
     requestHandler: new UndiciHttpHandler({ dispatcher: new Agent({ connections: 64 }) }),

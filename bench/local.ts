@@ -18,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TOKEN } from './fixtures.js';
+import { BENCH_KEYS } from './local-keys.js';
 import {
   CORE_OTHERS,
   CORE_UNDER_TEST,
@@ -69,6 +70,8 @@ async function startLocal(
       WORKDOCS_LOCAL_DATA_DIR: dataDir,
       WORKDOCS_LOCAL_DEMO_TOKEN: TOKEN,
       WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT: '1000000',
+      WORKDOCS_LOCAL_ACCESS_KEY_ID: BENCH_KEYS.accessKeyId,
+      WORKDOCS_LOCAL_SECRET_ACCESS_KEY: BENCH_KEYS.secretAccessKey,
       LOG_LEVEL: 'warn',
       ...(databaseUrl === undefined ? {} : { WORKDOCS_LOCAL_DATABASE_URL: databaseUrl }),
     },

@@ -29,17 +29,17 @@ const otelSchema = {
   OTEL_SERVICE_NAME: z.string().min(1).max(256).optional(),
 };
 
-/** Development key pair of WorkDocs Local; documented in the README, printed at start. */
-export const DEV_ACCESS_KEY_ID = 'AKIAWORKDOCSLOCAL000';
-export const DEV_SECRET_ACCESS_KEY = 'workdocs-local-development-secret-key-0000';
+/** Whole seconds from 1 to 24 hours (a timeout of WorkDocs Local's HTTP front). */
+const seconds = z.coerce.number().int().min(1).max(86_400);
 
 const workdocsLocalSchema = z.object({
   WORKDOCS_LOCAL_PORT: port.default(4100),
   WORKDOCS_LOCAL_HOST: z.string().min(1).default('127.0.0.1'),
   WORKDOCS_LOCAL_DATA_DIR: z.string().min(1).default('.workdocs-local'),
   WORKDOCS_LOCAL_DEMO_TOKEN: z.string().min(1).max(8199).optional(),
-  WORKDOCS_LOCAL_ACCESS_KEY_ID: z.string().min(1).default(DEV_ACCESS_KEY_ID),
-  WORKDOCS_LOCAL_SECRET_ACCESS_KEY: z.string().min(1).default(DEV_SECRET_ACCESS_KEY),
+  // Unset: a random pair generated on first start and kept in the data dir (see workdocs-local/keys.ts).
+  WORKDOCS_LOCAL_ACCESS_KEY_ID: z.string().min(1).max(128).optional(),
+  WORKDOCS_LOCAL_SECRET_ACCESS_KEY: z.string().min(1).max(128).optional(),
   WORKDOCS_LOCAL_REGION: z.string().min(1).default('us-east-1'),
   WORKDOCS_LOCAL_CHAOS: bool.default(false),
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS: positiveInt.default(900),
@@ -51,6 +51,15 @@ const workdocsLocalSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/i, 'expected a postgres:// or postgresql:// URL')
     .optional(),
   WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS: positiveInt.max(86_400).default(300),
+  WORKDOCS_LOCAL_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(5 * 1024 ** 3),
+  WORKDOCS_LOCAL_HEADERS_TIMEOUT_SECONDS: seconds.default(20),
+  WORKDOCS_LOCAL_BODY_IDLE_TIMEOUT_SECONDS: seconds.default(60),
+  WORKDOCS_LOCAL_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ...otelSchema,
 });
@@ -60,8 +69,12 @@ export interface WorkDocsLocalConfig {
   host: string;
   dataDir: string;
   demoToken: string | undefined;
-  accessKeyId: string;
-  secretAccessKey: string;
+  /**
+   * The administrator's SigV4 key pair. Both undefined: a random pair generated on first start and
+   * kept in the data dir (`admin-keys.json`, mode 0600).
+   */
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
   region: string;
   chaos: boolean;
   uploadUrlTtlSeconds: number;
@@ -80,6 +93,14 @@ export interface WorkDocsLocalConfig {
    * may delete its bytes (the receiving node renews it every quarter of it).
    */
   uploadLeaseSeconds: number;
+  /** The largest upload (one version's bytes), refused at initiate and at the PUT. */
+  maxUploadBytes: number;
+  /** Seconds a client may take to send a request's headers. */
+  headersTimeoutSeconds: number;
+  /** Seconds a request may stay idle (no bytes) while its body is being received. */
+  bodyIdleTimeoutSeconds: number;
+  /** Concurrent connections; more are closed at once. */
+  maxConnections: number;
   /** Default: LOG_LEVEL, else `silent` under vitest, else `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where spans go (OTLP/HTTP); undefined = tracing off. */
@@ -210,6 +231,14 @@ function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
 
 export function loadWorkDocsLocalConfig(env: Env = process.env): WorkDocsLocalConfig {
   const e = parse(workdocsLocalSchema, env);
+  if (
+    (e.WORKDOCS_LOCAL_ACCESS_KEY_ID === undefined) !==
+    (e.WORKDOCS_LOCAL_SECRET_ACCESS_KEY === undefined)
+  ) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WORKDOCS_LOCAL_ACCESS_KEY_ID and WORKDOCS_LOCAL_SECRET_ACCESS_KEY are set together or not at all',
+    );
+  }
   return {
     port: e.WORKDOCS_LOCAL_PORT,
     host: e.WORKDOCS_LOCAL_HOST,
@@ -225,6 +254,10 @@ export function loadWorkDocsLocalConfig(env: Env = process.env): WorkDocsLocalCo
     defaultStorageBytes: e.WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES,
     databaseUrl: e.WORKDOCS_LOCAL_DATABASE_URL,
     uploadLeaseSeconds: e.WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS,
+    maxUploadBytes: e.WORKDOCS_LOCAL_MAX_UPLOAD_BYTES,
+    headersTimeoutSeconds: e.WORKDOCS_LOCAL_HEADERS_TIMEOUT_SECONDS,
+    bodyIdleTimeoutSeconds: e.WORKDOCS_LOCAL_BODY_IDLE_TIMEOUT_SECONDS,
+    maxConnections: e.WORKDOCS_LOCAL_MAX_CONNECTIONS,
     logLevel: e.LOG_LEVEL ?? (env.VITEST !== undefined ? 'silent' : 'info'),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,

@@ -80,8 +80,8 @@ Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)
   WORKDOCS_LOCAL_HOST                    listen address (default 127.0.0.1)
   WORKDOCS_LOCAL_DATA_DIR                SQLite database and file bytes (default .workdocs-local)
   WORKDOCS_LOCAL_DEMO_TOKEN              the demo user's token (default: generated once, kept in the data dir)
-  WORKDOCS_LOCAL_ACCESS_KEY_ID           the SigV4 access key id it accepts (default AKIAWORKDOCSLOCAL000)
-  WORKDOCS_LOCAL_SECRET_ACCESS_KEY       the matching secret key (default: the documented development key)
+  WORKDOCS_LOCAL_ACCESS_KEY_ID           the administrator's SigV4 key pair, set both or neither (default:
+  WORKDOCS_LOCAL_SECRET_ACCESS_KEY       generated on first start, kept in <data dir>/admin-keys.json, mode 0600)
   WORKDOCS_LOCAL_REGION                  the region it signs for (default us-east-1)
   WORKDOCS_LOCAL_CHAOS                   true = enable the fault-injection API /_local/chaos (default false)
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS  lifetime of upload/download URLs (default 900)
@@ -92,6 +92,11 @@ Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)
                                          (default: SQLite in the data dir)
   WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS    an upload not heard of for this long may be cleaned up by
                                          any node (default 300)
+  WORKDOCS_LOCAL_MAX_UPLOAD_BYTES        largest upload in bytes (default 5368709120 = 5 GiB)
+  WORKDOCS_LOCAL_HEADERS_TIMEOUT_SECONDS time a client may take to send request headers (default 20)
+  WORKDOCS_LOCAL_BODY_IDLE_TIMEOUT_SECONDS
+                                         longest pause while a request body is received (default 60)
+  WORKDOCS_LOCAL_MAX_CONNECTIONS         concurrent connections; more are closed (default 1024)
 
 With WORKDOCS_ENDPOINT set, AWS credentials come from the standard chain (AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, container or instance roles).
@@ -151,6 +156,7 @@ function banner(
       'uploadMetadata { uploadUrl signedHeaders { name value } } } ... on UserError { code message } } }';
     lines.push(
       `  WorkDocs    WorkDocs Local at ${local.endpoint} (data in ${local.dataDir})`,
+      `  Admin keys  ${local.adminKeysFile ?? 'as configured'} (the administrator's SigV4 key pair)`,
       `  Demo token  ${local.demoToken}`,
       `  Root folder ${local.demoRootFolderId}`,
       '',

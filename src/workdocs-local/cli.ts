@@ -14,6 +14,7 @@ import { DB_FILE, openDataDir, startWorkDocsLocal } from './index.js';
 import { openStorage } from './storage/database.js';
 import { newToken } from './storage/repo.js';
 import type { Repo } from './storage/repo.js';
+import { DataDirLockedError } from './lock.js';
 
 const HELP = `Usage: workdocs-local [command]
 
@@ -32,20 +33,28 @@ Commands:
 
 Configuration (environment):
   WORKDOCS_LOCAL_PORT (4100), WORKDOCS_LOCAL_HOST (127.0.0.1), WORKDOCS_LOCAL_DATA_DIR (.workdocs-local),
-  WORKDOCS_LOCAL_DEMO_TOKEN, WORKDOCS_LOCAL_ACCESS_KEY_ID, WORKDOCS_LOCAL_SECRET_ACCESS_KEY,
+  WORKDOCS_LOCAL_DEMO_TOKEN,
+  WORKDOCS_LOCAL_ACCESS_KEY_ID, WORKDOCS_LOCAL_SECRET_ACCESS_KEY (the administrator's key pair;
+    unset = generated on first start and kept in <data dir>/admin-keys.json, mode 0600),
   WORKDOCS_LOCAL_REGION (us-east-1), WORKDOCS_LOCAL_CHAOS (false),
   WORKDOCS_LOCAL_UPLOAD_URL_TTL_SECONDS (900), WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT (10000),
   WORKDOCS_LOCAL_PUBLIC_URL, WORKDOCS_LOCAL_DEFAULT_STORAGE_BYTES (unset = unlimited),
   WORKDOCS_LOCAL_DATABASE_URL (postgres://…; unset = SQLite in the data dir),
-  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS (300), LOG_LEVEL,
+  WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS (300),
+  WORKDOCS_LOCAL_MAX_UPLOAD_BYTES (5368709120), WORKDOCS_LOCAL_HEADERS_TIMEOUT_SECONDS (20),
+  WORKDOCS_LOCAL_BODY_IDLE_TIMEOUT_SECONDS (60), WORKDOCS_LOCAL_MAX_CONNECTIONS (1024), LOG_LEVEL,
   OTEL_EXPORTER_OTLP_ENDPOINT (unset = no tracing; set: spans over OTLP/HTTP to <endpoint>/v1/traces),
   OTEL_SERVICE_NAME (workdocs-local)
 
 Operations: GET /metrics (Prometheus), GET /_local/health; one access log line per request with
 requestId, the caller's x-request-id as reqId, and the traceparent's traceId.
+
+A second instance on a data directory in use exits with status 1 and a message, touching nothing.
 `;
 
 class UsageError extends Error {}
+/** A start-up failure worth one line (exit 1), not a stack trace. */
+class StartError extends Error {}
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -75,12 +84,18 @@ async function findUserOrThrow(store: Repo, idOrUsername: string | undefined) {
 }
 
 async function serve(): Promise<void> {
-  const local = await startWorkDocsLocal();
+  let local;
+  try {
+    local = await startWorkDocsLocal();
+  } catch (err) {
+    if (err instanceof DataDirLockedError) throw new StartError(err.message);
+    throw err;
+  }
   out(`WorkDocs Local is running
   endpoint           ${local.endpoint}
   region             ${local.region}
   access key id      ${local.accessKeyId}
-  secret access key  ${local.secretAccessKey}
+  secret access key  ${local.adminKeysFile === undefined ? '(as configured)' : `in ${local.adminKeysFile}`}
   demo user          ${local.demoUserId} (root folder ${local.demoRootFolderId})
   demo token         ${local.demoToken}
   organization       ${local.organizationId}
@@ -166,6 +181,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError || err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof StartError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

@@ -2,9 +2,8 @@
  * WorkDocs Local: a WorkDocs-compatible HTTP service (restJson1 + SigV4 + Authentication tokens,
  * SQLite metadata, bytes in files) that the official AWS SDK talks to unchanged.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -13,6 +12,9 @@ import { loadWorkDocsLocalConfig } from '../config.js';
 import type { WorkDocsLocalConfig } from '../config.js';
 import { Chaos } from './control/chaos.js';
 import { RequestHandler } from './http/handler.js';
+import { createHttpServer } from './http/server.js';
+import { loadOrCreateAdminKeys } from './keys.js';
+import { lockDataDir } from './lock.js';
 import { DirectoryBlobStore } from './storage/blobs.js';
 import { openStorage } from './storage/database.js';
 import type { Storage } from './storage/database.js';
@@ -34,6 +36,11 @@ export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
   checkResponses?: boolean;
   /** Tests: the OpenTelemetry setup to use (else one from `otlpEndpoint`, or none). */
   telemetry?: Telemetry | undefined;
+  /**
+   * Whether the chaos API requires the administrator's SigV4 signature. Default: when listening
+   * beyond loopback. (Tests, which listen on 127.0.0.1 only, force it.)
+   */
+  chaosRequiresKeys?: boolean;
 }
 
 export interface CreatedUser {
@@ -48,8 +55,11 @@ export interface WorkDocsLocal {
   endpoint: string;
   port: number;
   region: string;
+  /** The administrator's key pair (a request signed with it and no token acts as administrator). */
   accessKeyId: string;
   secretAccessKey: string;
+  /** Where the generated key pair is kept (mode 0600); undefined when the pair was configured. */
+  adminKeysFile: string | undefined;
   /** The Authentication token of the demo user. */
   demoToken: string;
   demoUserId: string;
@@ -151,6 +161,7 @@ export async function startWorkDocsLocal(
     now: givenNow,
     checkResponses,
     telemetry: givenTelemetry,
+    chaosRequiresKeys,
     ...overrides
   } = options;
   const defined = Object.fromEntries(
@@ -162,28 +173,19 @@ export async function startWorkDocsLocal(
     component: 'workdocs-local',
   });
   const dataDir = path.resolve(config.dataDir);
-  const { storage, seeded } = await openDataDir(dataDir, {
-    demoToken: config.demoToken,
-    defaultStorageBytes: config.defaultStorageBytes,
-    databaseUrl: config.databaseUrl,
-    now: now(),
-  });
-  const blobs = new DirectoryBlobStore(dataDir);
-  const pending = new PendingBlobs(storage, blobs, { leaseMs: config.uploadLeaseSeconds * 1000 });
-  // Bytes that a crash (of this or any node) left behind are removed once their lease expired —
-  // never an upload another node is still receiving. Then again every lease period.
-  const cleanup = (): Promise<number> =>
-    pending.cleanup().catch((err: unknown) => {
-      logger.warn({ err }, 'blob cleanup failed');
-      return 0;
-    });
-  await cleanup();
-  const cleanupTimer = setInterval(
-    () => void cleanup(),
-    Math.min(config.uploadLeaseSeconds * 1000, 60_000),
-  );
-  cleanupTimer.unref();
-
+  mkdirSync(dataDir, { recursive: true });
+  // Embedded (SQLite) mode: first the lock — a second instance must touch nothing (no seeding, no
+  // cleanup of blobs). With PostgreSQL, several nodes share one organization by design.
+  const lock = config.databaseUrl === undefined ? lockDataDir(dataDir) : undefined;
+  let opened: Awaited<ReturnType<typeof openDataDir>> | undefined;
+  let cleanupTimer: NodeJS.Timeout | undefined;
+  let pending: PendingBlobs | undefined;
+  // Created first so that a failed start has one thing to undo; requests reach it only once it
+  // listens, after `handler` is set.
+  let handler: RequestHandler | undefined;
+  const server = createHttpServer((req, res) => {
+    handler?.handle(req, res);
+  }, config);
   let urlBase = config.publicUrl?.replace(/\/+$/, '') ?? '';
   const ownTelemetry =
     givenTelemetry === undefined
@@ -192,47 +194,55 @@ export async function startWorkDocsLocal(
           endpoint: config.otlpEndpoint,
         })
       : undefined;
-  const handler = new RequestHandler({
-    metrics: new WorkDocsLocalMetrics(),
-    telemetry: givenTelemetry ?? ownTelemetry,
-    storage,
-    blobs,
-    pending,
-    chaos: config.chaos ? new Chaos() : undefined,
-    logger,
-    keys: [{ accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }],
-    organizationId: seeded.organizationId,
-    urlKey: seeded.urlKey,
-    urlTtlSeconds: config.uploadUrlTtlSeconds,
-    folderChildLimit: config.folderChildLimit,
-    defaultStorageBytes: config.defaultStorageBytes,
-    urlBase: () => urlBase,
-    now,
-    checkResponses: checkResponses === true,
-  });
-  // No whole-request timeout: a multi-gigabyte upload may take longer than Node's default 5 min.
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler.handle);
-  // Idle sockets (a client that stops sending mid-request) are closed after 11 minutes — longer
-  // than the largest chaos latency (10 minutes).
-  server.setTimeout(660_000);
-  // Malformed HTTP never reaches the handler: answer like Node would (431 for oversized headers),
-  // with a request id like every other response.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? '408 Request Timeout'
-          : '400 Bad Request';
-    socket.end(
-      `HTTP/1.1 ${status}\r\nx-amzn-requestid: ${randomUUID()}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
-    );
-  });
+  let keys;
   try {
+    keys = loadOrCreateAdminKeys(dataDir, config);
+    if (keys.warning !== undefined) logger.warn(keys.warning);
+    opened = await openDataDir(dataDir, {
+      demoToken: config.demoToken,
+      defaultStorageBytes: config.defaultStorageBytes,
+      databaseUrl: config.databaseUrl,
+      now: now(),
+    });
+    const { storage, seeded } = opened;
+    const blobs = new DirectoryBlobStore(dataDir);
+    pending = new PendingBlobs(storage, blobs, {
+      leaseMs: config.uploadLeaseSeconds * 1000,
+    });
+    // Bytes that a crash (of this or any node) left behind are removed once their lease expired —
+    // never an upload another node is still receiving. Then again every lease period.
+    const sweeper = pending;
+    const cleanup = (): Promise<number> =>
+      sweeper.cleanup().catch((err: unknown) => {
+        logger.warn({ err }, 'blob cleanup failed');
+        return 0;
+      });
+    await cleanup();
+    cleanupTimer = setInterval(
+      () => void cleanup(),
+      Math.min(config.uploadLeaseSeconds * 1000, 60_000),
+    );
+    cleanupTimer.unref();
+    handler = new RequestHandler({
+      metrics: new WorkDocsLocalMetrics(),
+      telemetry: givenTelemetry ?? ownTelemetry,
+      storage,
+      blobs,
+      pending,
+      chaos: config.chaos ? new Chaos() : undefined,
+      logger,
+      keys: [{ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }],
+      organizationId: seeded.organizationId,
+      urlKey: seeded.urlKey,
+      urlTtlSeconds: config.uploadUrlTtlSeconds,
+      folderChildLimit: config.folderChildLimit,
+      defaultStorageBytes: config.defaultStorageBytes,
+      maxUploadBytes: config.maxUploadBytes,
+      controlNeedsAuth: chaosRequiresKeys ?? !isLoopback(config.host),
+      checkResponses: checkResponses === true,
+      urlBase: () => urlBase,
+      now,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => {
@@ -242,14 +252,21 @@ export async function startWorkDocsLocal(
     });
   } catch (err) {
     clearInterval(cleanupTimer);
-    await storage.close();
+    await opened?.storage.close();
+    await ownTelemetry?.shutdown();
+    lock?.release();
     throw err;
   }
+  const { storage, seeded } = opened;
+  const blobCleaner = pending;
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const endpoint = `http://${hostForUrl}:${address.port}`;
   if (urlBase === '') urlBase = endpoint;
-  logger.info({ endpoint, dataDir, chaos: config.chaos }, 'WorkDocs Local listening');
+  logger.info(
+    { endpoint, dataDir, chaos: config.chaos, adminKeysFile: keys.file },
+    'WorkDocs Local listening',
+  );
 
   let closed: Promise<void> | undefined;
   const findUser = async (store: Repo, idOrUsername: string): Promise<UserRow> => {
@@ -262,8 +279,9 @@ export async function startWorkDocsLocal(
     endpoint,
     port: address.port,
     region: config.region,
-    accessKeyId: config.accessKeyId,
-    secretAccessKey: config.secretAccessKey,
+    accessKeyId: keys.accessKeyId,
+    secretAccessKey: keys.secretAccessKey,
+    adminKeysFile: keys.file,
     demoToken: seeded.demoToken,
     demoUserId: seeded.demoUser.id,
     demoRootFolderId: seeded.demoUser.root_folder_id,
@@ -277,6 +295,7 @@ export async function startWorkDocsLocal(
             .close()
             .then(() => ownTelemetry?.shutdown())
             .finally(() => {
+              lock?.release();
               logger.info('WorkDocs Local stopped');
               resolve();
             });
@@ -329,7 +348,12 @@ export async function startWorkDocsLocal(
       return storage.transaction((store) => store.setFolderState(folderId, state, now()));
     },
     cleanup() {
-      return pending.cleanup();
+      return blobCleaner.cleanup();
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only addresses where the control plane needs no keys. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -11,7 +11,11 @@ import {
   WorkDocsServiceException,
 } from '@aws-sdk/client-workdocs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { Chaos } from '../../src/workdocs-local/control/chaos.js';
+import { isLoopback } from '../../src/workdocs-local/index.js';
 import { exceptionsOf, httpStatusOf } from '../helpers/model.js';
 import { startHarness, useHarness } from './helpers.js';
 
@@ -354,6 +358,98 @@ describe('control plane and unknown routes', () => {
       expect((await fetch(`${plain.local.endpoint}/_local/health`)).status).toBe(200);
     } finally {
       await plain.stop();
+    }
+  });
+});
+
+describe('the chaos API cannot be driven by a web page or, beyond loopback, without keys', () => {
+  const rule = { operation: 'GetCurrentUser', error: { code: 'ServiceUnavailableException' } };
+
+  it('a POST that is not Content-Type: application/json is refused (415) and changes nothing', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
+      const res = await fetch(`${h.local.endpoint}/_local/chaos/faults`, {
+        method: 'POST',
+        headers: type === undefined ? {} : { 'content-type': type },
+        body: type === undefined ? undefined : JSON.stringify(rule),
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({
+        message: 'The body must be sent as Content-Type: application/json',
+      });
+    }
+    expect(await (await fetch(`${h.local.endpoint}/_local/chaos/faults`)).json()).toEqual([]);
+    const ok = await post('/_local/chaos/faults', rule);
+    expect(ok.status).toBe(200);
+  });
+
+  it('loopback addresses are recognised; others require the keys', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) {
+      expect(isLoopback(host)).toBe(true);
+    }
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '10.0.0.5',
+      '192.168.1.2',
+      'example.com',
+      '127.0.0.1.evil',
+    ]) {
+      expect(isLoopback(host)).toBe(false);
+    }
+  });
+
+  it('with keys required, only a request signed with the administrator pair is obeyed', async () => {
+    const local = await startHarness({ chaosRequiresKeys: true });
+    try {
+      const url = new URL(`${local.local.endpoint}/_local/chaos/faults`);
+      const body = JSON.stringify(rule);
+      const signed = async (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+        const signer = new SignatureV4({
+          credentials,
+          region: local.local.region,
+          service: 'workdocs',
+          sha256: Hash.bind(null, 'sha256'),
+        });
+        const req = await signer.sign(
+          new HttpRequest({
+            method: 'POST',
+            protocol: 'http:',
+            hostname: url.hostname,
+            port: Number(url.port),
+            path: url.pathname,
+            headers: { host: url.host, 'content-type': 'application/json' },
+            body,
+          }),
+        );
+        return fetch(url, { method: 'POST', headers: req.headers, body });
+      };
+      const unsigned = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(unsigned.status).toBe(403);
+      expect(await unsigned.json()).toEqual({
+        code: 'MissingAuthenticationTokenException',
+        message: "The chaos API needs the administrator's key pair: Missing Authentication Token",
+      });
+      expect((await fetch(url)).status).toBe(403);
+      const wrong = await signed({ accessKeyId: local.local.accessKeyId, secretAccessKey: 'nope' });
+      expect(wrong.status).toBe(403);
+      expect(((await wrong.json()) as { code: string }).code).toBe('InvalidSignatureException');
+      const right = await signed({
+        accessKeyId: local.local.accessKeyId,
+        secretAccessKey: local.local.secretAccessKey,
+      });
+      expect(right.status).toBe(200);
+      // The fault was added: the next GetCurrentUser fails with it.
+      await expect(
+        local.client.send(
+          new GetCurrentUserCommand({ AuthenticationToken: local.local.demoToken }),
+        ),
+      ).rejects.toBeInstanceOf(ServiceUnavailableException);
+    } finally {
+      await local.stop();
     }
   });
 });

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { GetCurrentUserCommand } from '@aws-sdk/client-workdocs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../helpers/database.js';
@@ -36,6 +38,18 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       },
     );
   });
+}
+
+/** Every file of the data dir with its size and modification time. */
+async function listDataDir(): Promise<string[]> {
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = path.join(e.parentPath, e.name);
+    const st = await stat(full);
+    out.push(`${path.relative(dataDir, full)} ${st.size} ${st.mtimeMs}`);
+  }
+  return out.sort();
 }
 
 beforeAll(async () => {
@@ -97,16 +111,83 @@ describe('workdocs-local CLI', () => {
     expect(badBytes.code).toBe(2);
   });
 
-  it('serves, prints endpoint, keys and demo token, and stops on SIGTERM', async () => {
+  it('serves, prints endpoint, the key file and demo token, and stops on SIGTERM', async () => {
     const { child, endpoint, stdout } = await spawnWorkDocsLocal(env());
     try {
-      expect(stdout).toContain('AKIAWORKDOCSLOCAL000');
+      // The pair was generated on first start, kept owner-only, and its secret is not printed.
+      const keysFile = path.join(dataDir, 'admin-keys.json');
+      const keys = JSON.parse(await readFile(keysFile, 'utf8')) as {
+        accessKeyId: string;
+        secretAccessKey: string;
+      };
+      expect((await stat(keysFile)).mode & 0o777).toBe(0o600);
+      expect(keys.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+      expect(keys.secretAccessKey).toHaveLength(40);
+      expect(stdout).toMatch(new RegExp(`access key id\\s+${keys.accessKeyId}\n`));
+      expect(stdout).toContain(`secret access key  in ${keysFile}`);
+      expect(stdout).not.toContain(keys.secretAccessKey);
       expect(stdout).toMatch(/demo token\s+\S+/);
       const health = await fetch(`${endpoint}/_local/health`);
       expect(health.status).toBe(200);
+
+      // A second instance on the same data dir exits 1 with a clear message and touches nothing:
+      // not the first one's in-flight upload (tmp/) nor a blob it has not committed yet.
+      const inFlight = path.join(dataDir, 'tmp', randomUUID());
+      const uncommitted = path.join(dataDir, 'blobs', randomUUID());
+      await writeFile(inFlight, 'partial upload');
+      await writeFile(uncommitted, 'renamed, not yet committed');
+      const before = await listDataDir();
+      const second = await run(['serve']);
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim()).toBe(
+        `The data directory ${dataDir} is in use by another WorkDocs Local (${path.join(dataDir, 'instance.lock')} is locked); stop it first or choose another WORKDOCS_LOCAL_DATA_DIR`,
+      );
+      expect(await listDataDir()).toEqual(before);
+      expect(await readFile(inFlight, 'utf8')).toBe('partial upload');
+      await rm(inFlight);
+      await rm(uncommitted);
       expect(await stopProcess(child)).toBe(0);
     } finally {
       await stopProcess(child, 'SIGKILL');
     }
+
+    // The next start reads the same pair.
+    const again = await spawnWorkDocsLocal(env());
+    try {
+      expect(again.stdout).toContain(
+        `secret access key  in ${path.join(dataDir, 'admin-keys.json')}`,
+      );
+    } finally {
+      await stopProcess(again.child);
+    }
+  });
+
+  it('uses the configured key pair instead, and refuses one half of a pair', async () => {
+    const configured = {
+      ...env(),
+      WORKDOCS_LOCAL_ACCESS_KEY_ID: 'AKIACONFIGURED000000',
+      WORKDOCS_LOCAL_SECRET_ACCESS_KEY: 'configured-secret',
+    };
+    const { child, stdout } = await spawnWorkDocsLocal(configured);
+    try {
+      expect(stdout).toMatch(/access key id\s+AKIACONFIGURED000000\n/);
+      expect(stdout).toContain('secret access key  (as configured)');
+    } finally {
+      await stopProcess(child);
+    }
+    const half = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', WORKDOCS_LOCAL_CLI],
+        { cwd: REPO_ROOT, env: { ...env(), WORKDOCS_LOCAL_ACCESS_KEY_ID: 'AKIAHALF' } },
+        (err, _stdout, stderr) => {
+          resolve({ code: err ? Number(err.code ?? 1) : 0, stderr });
+        },
+      );
+    });
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain(
+      'WORKDOCS_LOCAL_ACCESS_KEY_ID and WORKDOCS_LOCAL_SECRET_ACCESS_KEY are set together or not at all',
+    );
   });
 });

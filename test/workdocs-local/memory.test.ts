@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import {
   GetCurrentUserCommand,
   InitiateDocumentVersionUploadCommand,
@@ -37,9 +38,10 @@ describe.skipIf(!existsSync('/proc/self/status'))('upload memory', () => {
       const client = new WorkDocsClient({
         endpoint,
         region: 'us-east-1',
-        credentials: {
-          accessKeyId: 'AKIAWORKDOCSLOCAL000',
-          secretAccessKey: 'workdocs-local-development-secret-key-0000',
+        // The administrator's pair, generated on first start and kept in the data dir.
+        credentials: JSON.parse(await readFile(path.join(dataDir, 'admin-keys.json'), 'utf8')) as {
+          accessKeyId: string;
+          secretAccessKey: string;
         },
         maxAttempts: 1,
       });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -61,6 +62,23 @@ interface RawParts {
   body: Buffer;
 }
 
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function messageOf(fn: () => unknown): Promise<string> {
+  return Promise.resolve()
+    .then(fn)
+    .then(
+      () => 'ok',
+      (e: unknown) => (e instanceof WorkDocsError ? `${e.code}: ${e.message}` : String(e)),
+    );
+}
+
 function codeOf(fn: () => unknown): Promise<string> {
   return Promise.resolve()
     .then(fn)
@@ -88,9 +106,99 @@ describe('verifySigV4 against @smithy/signature-v4', () => {
         method: 'GET',
         path: '/api/v1/documents/a%2Bb%40c/versions',
         query: { fields: 'SOURCE', include: ['b c', 'a*(!)'], marker: 'é~' },
-        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        headers: { 'x-amz-content-sha256': sha256('') },
       }),
     ).resolves.toBe('AKIDEXAMPLE');
+  });
+
+  it('refuses an unsigned or mismatching payload hash', async () => {
+    const body = '{"Name":"x"}';
+    const post = (hash: string): Case => ({
+      method: 'POST',
+      path: '/api/v1/folders',
+      headers: { 'content-type': 'application/json', 'x-amz-content-sha256': hash },
+      body,
+    });
+    await expect(signAndVerify(post(sha256(body)))).resolves.toBe('AKIDEXAMPLE');
+    // UNSIGNED-PAYLOAD would let the body be changed in transit.
+    expect(await messageOf(() => signAndVerify(post('UNSIGNED-PAYLOAD')))).toBe(
+      "InvalidSignatureException: 'x-amz-content-sha256: UNSIGNED-PAYLOAD' is not accepted: the payload must be signed.",
+    );
+    expect(await messageOf(() => signAndVerify(post(sha256('other'))))).toBe(
+      "InvalidSignatureException: The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
+  });
+
+  it('a signed header named constructor (not in the request) is IncompleteSignatureException', async () => {
+    const tamper = (r: RawParts): void => {
+      r.headers.authorization = r.headers.authorization!.replace(
+        'SignedHeaders=',
+        'SignedHeaders=constructor;',
+      );
+    };
+    expect(
+      await messageOf(() =>
+        signAndVerify({ method: 'GET', path: '/api/v1/me' }, Date.now(), tamper),
+      ),
+    ).toBe(
+      "IncompleteSignatureException: Signed header 'constructor' is not a header of the request.",
+    );
+  });
+
+  it('an X-Amz-Signature query parameter added after signing is refused', async () => {
+    const tamper = (r: RawParts): void => {
+      r.rawQuery = 'X-Amz-Signature=abc';
+    };
+    expect(
+      await messageOf(() =>
+        signAndVerify({ method: 'GET', path: '/api/v1/me' }, Date.now(), tamper),
+      ),
+    ).toBe(
+      'IncompleteSignatureException: Only one auth mechanism allowed; only the X-Amz-Signature query parameters or the Authorization header should be specified.',
+    );
+  });
+
+  it('a signature for a path does not pass for a path that routes elsewhere but normalises to it', async () => {
+    const tamper = (r: RawParts): void => {
+      r.rawPath = '/api/v1/documents/d1/versions/..';
+    };
+    expect(
+      await codeOf(() =>
+        signAndVerify({ method: 'GET', path: '/api/v1/documents/d1' }, Date.now(), tamper),
+      ),
+    ).toBe('InvalidSignatureException');
+    // And a signer that normalises (as the SDKs do) signs a different path than the one sent.
+    expect(
+      await codeOf(() =>
+        signAndVerify({ method: 'GET', path: '/api/v1/documents/d1/versions/..' }),
+      ),
+    ).toBe('InvalidSignatureException');
+  });
+
+  it('an Authentication header that is not signed is refused', async () => {
+    const request = new HttpRequest({
+      method: 'GET',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      path: '/api/v1/me',
+      headers: { host: '127.0.0.1', authentication: 'token' },
+    });
+    const signed = await signer.sign(request, { unsignableHeaders: new Set(['authentication']) });
+    expect(signed.headers.authorization).not.toContain('authentication');
+    expect(
+      await messageOf(() =>
+        verifySigV4(
+          {
+            method: 'GET',
+            rawPath: '/api/v1/me',
+            rawQuery: '',
+            headers: lowerCase(signed.headers),
+            body: Buffer.alloc(0),
+          },
+          keys,
+        ),
+      ),
+    ).toBe("InvalidSignatureException: 'authentication' must be a signed header.");
   });
 
   it('refuses a changed body, method, query or header, and an old date', async () => {

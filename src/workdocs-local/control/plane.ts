@@ -1,12 +1,19 @@
 /**
  * The control plane of WorkDocs Local (`/_local/...`): health, per-operation call counts, and the
  * chaos API (fault rules and effects).
+ *
+ * The chaos API changes what every client gets, so a web page must not drive it: its POSTs need
+ * `Content-Type: application/json` (a cross-origin form or `text/plain` POST cannot send it without
+ * a preflight, which is never granted), and when WorkDocs Local listens beyond loopback every chaos
+ * request must be SigV4-signed with the administrator's key pair.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { WorkDocsError } from '../errors.js';
+import type { ServerDeps } from '../http/deps.js';
+import { HttpError, MAX_API_BODY, header, readBody, sendJson } from '../http/respond.js';
+import { verifySigV4 } from '../http/sigv4.js';
 import { exceptionStatus } from '../model.js';
-import { HttpError, MAX_API_BODY, readBody, sendJson } from '../http/respond.js';
-import type { Chaos } from './chaos.js';
 import { effectsSchema, faultRulesSchema } from './chaos.js';
 
 export const CONTROL_PREFIX = '/_local/';
@@ -14,11 +21,39 @@ export const CONTROL_PREFIX = '/_local/';
 export class ControlPlane {
   private readonly stats = new Map<string, number>();
 
-  constructor(private readonly chaos: Chaos | undefined) {}
+  constructor(private readonly deps: ServerDeps) {}
 
   /** Counts one call of a WorkDocs operation (for `/_local/stats`). */
   count(operation: string): void {
     this.stats.set(operation, (this.stats.get(operation) ?? 0) + 1);
+  }
+
+  /** Beyond loopback, the administrator's SigV4 signature; answers 403 and returns false if missing. */
+  private authorized(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    method: string,
+    rawPath: string,
+  ): boolean {
+    if (!this.deps.controlNeedsAuth) return true;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    try {
+      verifySigV4(
+        { method, rawPath, rawQuery: q === -1 ? '' : url.slice(q + 1), headers: req.headers, body },
+        this.deps.keys,
+        this.deps.now(),
+      );
+      return true;
+    } catch (err) {
+      if (!(err instanceof WorkDocsError)) throw err;
+      sendJson(res, 403, {
+        message: `The chaos API needs the administrator's key pair: ${err.message}`,
+        code: err.code,
+      });
+      return false;
+    }
   }
 
   async handle(
@@ -27,7 +62,7 @@ export class ControlPlane {
     method: string,
     rawPath: string,
   ): Promise<void> {
-    const chaos = this.chaos;
+    const chaos = this.deps.chaos;
     const notFound = (): undefined => {
       sendJson(res, 404, { message: `No control-plane route ${method} ${rawPath}` });
       return undefined;
@@ -42,7 +77,19 @@ export class ControlPlane {
       }
       throw err;
     }
+    if (
+      rawPath.startsWith('/_local/chaos/') &&
+      chaos &&
+      !this.authorized(req, res, body, method, rawPath)
+    ) {
+      return;
+    }
     const parse = <T extends z.ZodType>(schema: T): z.output<T> | undefined => {
+      const type = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/json') {
+        sendJson(res, 415, { message: 'The body must be sent as Content-Type: application/json' });
+        return undefined;
+      }
       let json: unknown;
       try {
         json = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));

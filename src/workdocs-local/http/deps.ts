@@ -21,6 +21,10 @@ export interface ServerDeps {
   urlTtlSeconds: number;
   folderChildLimit: number;
   defaultStorageBytes: number | undefined;
+  /** The largest upload (one version's bytes). */
+  maxUploadBytes: number;
+  /** Whether the chaos API requires the administrator's SigV4 signature (listening beyond loopback). */
+  controlNeedsAuth: boolean;
   /** The base of upload/download URLs (set once listening). */
   urlBase: () => string;
   now: () => number;

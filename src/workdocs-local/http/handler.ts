@@ -23,11 +23,16 @@ export type { ServerDeps } from './deps.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** An unexpected failure, as the model's ServiceUnavailableException (503; details only logged). */
+function internalError(): WorkDocsError {
+  return new WorkDocsError('ServiceUnavailableException', 'Internal error', {}, 503);
+}
+
 export class RequestHandler {
   private readonly control: ControlPlane;
 
   constructor(private readonly deps: ServerDeps) {
-    this.control = new ControlPlane(deps.chaos);
+    this.control = new ControlPlane(deps);
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -38,12 +43,7 @@ export class RequestHandler {
     this.dispatch(req, res, record).catch((err: unknown) => {
       this.deps.logger.error({ err, ...record.bindings }, 'unhandled error');
       if (!res.headersSent) {
-        sendJson(
-          res,
-          500,
-          { Message: 'Internal error' },
-          { 'x-amzn-errortype': 'InternalFailure' },
-        );
+        sendError(res, internalError());
       } else {
         res.destroy();
       }
@@ -157,6 +157,7 @@ export class RequestHandler {
         urlTtlSeconds: this.deps.urlTtlSeconds,
         folderChildLimit: this.deps.folderChildLimit,
         defaultStorageBytes: this.deps.defaultStorageBytes,
+        maxUploadBytes: this.deps.maxUploadBytes,
       });
       const wire = toWire(output);
       if (this.deps.checkResponses) {
@@ -182,12 +183,14 @@ export class RequestHandler {
         result = new WorkDocsError(err.code, err.message, {}, err.status);
       } else {
         log.error({ err }, 'operation failed');
-        result = new WorkDocsError('ServiceUnavailableException', 'Internal error', {}, 500);
+        result = internalError();
       }
     }
     const effect = this.deps.chaos?.effectFor(operation.name) ?? { latencyMs: 0, drop: false };
     if (effect.latencyMs > 0) {
       record.chaos('latency');
+      // The request was read: an injected latency is not a client idling.
+      req.socket.setTimeout(0);
       await sleep(effect.latencyMs);
     }
     if (effect.drop) {

@@ -2,6 +2,17 @@
  * AWS Signature Version 4 verification of incoming API requests (header form), computed with
  * node:crypto the way the AWS SDKs sign non-S3 requests (double-encoded path, sorted query,
  * canonical signed headers, SHA-256 payload hash), compared in constant time.
+ *
+ * Stricter than a signer needs to be, so that nothing routed or read is left unsigned:
+ * - the path is canonicalised as received, without removing `.`/`..`/empty segments (the SDKs
+ *   normalise before signing, but routing reads the raw path: `/documents/X/versions/..` must not
+ *   pass with a signature for `/documents/X`);
+ * - the payload is always signed: `x-amz-content-sha256: UNSIGNED-PAYLOAD` is refused, and a
+ *   given hash must be the body's;
+ * - `host`, `x-amz-date`, and when present `authentication`, `x-amz-content-sha256` and
+ *   `x-amz-security-token` must be signed headers, and every signed header must be in the request;
+ * - query-string signing parameters (`X-Amz-Signature`, ...) next to an Authorization header are
+ *   refused (one could be added after signing).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { WorkDocsError } from '../errors.js';
@@ -37,18 +48,12 @@ function escapeUri(s: string): string {
   );
 }
 
-/** Mirrors @smithy/signature-v4 getCanonicalPath with uriEscapePath = true. */
+/**
+ * @smithy/signature-v4's getCanonicalPath with uriEscapePath = true, minus its dot-segment and
+ * empty-segment normalisation: the path that is routed is the path that must be signed.
+ */
 function canonicalPath(path: string): string {
-  const segments: string[] = [];
-  for (const seg of path.split('/')) {
-    if (seg.length === 0 || seg === '.') continue;
-    if (seg === '..') segments.pop();
-    else segments.push(seg);
-  }
-  const normalized = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${
-    segments.length > 0 && path.endsWith('/') ? '/' : ''
-  }`;
-  return escapeUri(normalized).replace(/%2F/g, '/');
+  return escapeUri(path).replace(/%2F/g, '/');
 }
 
 function safeDecode(s: string): string {
@@ -68,7 +73,6 @@ function canonicalQuery(rawQuery: string): string {
     const k = eq === -1 ? part : part.slice(0, eq);
     const v = eq === -1 ? '' : part.slice(eq + 1);
     const key = escapeUri(safeDecode(k));
-    if (key.toLowerCase() === 'x-amz-signature') continue;
     pairs.push([key, escapeUri(safeDecode(v))]);
   }
   pairs.sort((a, b) =>
@@ -77,10 +81,20 @@ function canonicalQuery(rawQuery: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
-function headerValue(v: string | string[] | undefined): string | undefined {
+/** A request header by lower-case name; own properties only (`constructor` is no header). */
+function headerOf(headers: SignedRequest['headers'], name: string): string | undefined {
+  if (!Object.hasOwn(headers, name)) return undefined;
+  const v = headers[name];
   if (v === undefined) return undefined;
   return Array.isArray(v) ? v.join(',') : v;
 }
+
+/** Headers that, when sent, must be signed: they carry identity, time or the payload hash. */
+const MUST_SIGN_IF_PRESENT = ['authentication', 'x-amz-content-sha256', 'x-amz-security-token'];
+/** Query parameters of presigned (query-string) SigV4, refused next to an Authorization header. */
+const QUERY_AUTH = /(?:^|&)x-amz-(?:signature|algorithm|credential|signedheaders|date)=/i;
+/** An HTTP header name (RFC 9110 token), lower case as SigV4 lists them. */
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 function hmac(key: Buffer | string, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
@@ -105,7 +119,7 @@ export function verifySigV4(
   keys: readonly Credentials[],
   now: number = Date.now(),
 ): string {
-  const authorization = headerValue(req.headers.authorization);
+  const authorization = headerOf(req.headers, 'authorization');
   if (authorization === undefined || authorization === '') {
     throw authError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
@@ -143,7 +157,7 @@ export function verifySigV4(
       `Credential should be scoped to correct service: '${SERVICE}'.`,
     );
   }
-  const amzDateRaw = headerValue(req.headers['x-amz-date']);
+  const amzDateRaw = headerOf(req.headers, 'x-amz-date');
   const amzDate = amzDateRaw !== undefined ? parseAmzDate(amzDateRaw) : undefined;
   if (amzDateRaw === undefined || amzDate === undefined) {
     throw authError(
@@ -163,26 +177,49 @@ export function verifySigV4(
       `Signature expired: ${amzDateRaw} is outside the allowed 15 minute window of the server time.`,
     );
   }
+  if (QUERY_AUTH.test(req.rawQuery)) {
+    throw authError(
+      'IncompleteSignatureException',
+      'Only one auth mechanism allowed; only the X-Amz-Signature query parameters or the Authorization header should be specified.',
+    );
+  }
   const signedHeaders = signedHeadersList.toLowerCase().split(';');
-  if (!signedHeaders.includes('host')) {
-    throw authError('InvalidSignatureException', "'Host' must be a signed header.");
+  for (const h of signedHeaders) {
+    if (!HEADER_NAME.test(h) || headerOf(req.headers, h) === undefined) {
+      throw authError(
+        'IncompleteSignatureException',
+        `Signed header '${h.slice(0, 64)}' is not a header of the request.`,
+      );
+    }
+  }
+  for (const h of ['host', 'x-amz-date']) {
+    if (!signedHeaders.includes(h)) {
+      throw authError('InvalidSignatureException', `'${h}' must be a signed header.`);
+    }
+  }
+  for (const h of MUST_SIGN_IF_PRESENT) {
+    if (headerOf(req.headers, h) !== undefined && !signedHeaders.includes(h)) {
+      throw authError('InvalidSignatureException', `'${h}' must be a signed header.`);
+    }
   }
   const canonicalHeaders = signedHeaders
-    .map((h) => `${h}:${(headerValue(req.headers[h]) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .map((h) => `${h}:${(headerOf(req.headers, h) ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
-  const declaredHash = headerValue(req.headers['x-amz-content-sha256']);
-  if (
-    declaredHash !== undefined &&
-    declaredHash !== 'UNSIGNED-PAYLOAD' &&
-    declaredHash.toLowerCase() !== bodyHash
-  ) {
+  const declaredHash = headerOf(req.headers, 'x-amz-content-sha256');
+  if (declaredHash === 'UNSIGNED-PAYLOAD') {
+    throw authError(
+      'InvalidSignatureException',
+      "'x-amz-content-sha256: UNSIGNED-PAYLOAD' is not accepted: the payload must be signed.",
+    );
+  }
+  if (declaredHash !== undefined && declaredHash.toLowerCase() !== bodyHash) {
     throw authError(
       'InvalidSignatureException',
       "The provided 'x-amz-content-sha256' header does not match what was computed.",
     );
   }
-  const payloadHash = declaredHash ?? bodyHash;
+  const payloadHash = bodyHash;
   const canonicalRequest = [
     req.method,
     canonicalPath(req.rawPath),

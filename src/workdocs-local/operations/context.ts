@@ -18,6 +18,8 @@ export interface OpContext {
   urlTtlSeconds: number;
   folderChildLimit: number;
   defaultStorageBytes: number | undefined;
+  /** The largest upload (one version's bytes); WORKDOCS_LOCAL_MAX_UPLOAD_BYTES. */
+  maxUploadBytes: number;
   /** Blobs let go (Repo.letGo) by this operation: their files are deleted once it commits. */
   blobsToDelete: string[];
 }

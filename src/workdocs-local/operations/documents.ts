@@ -139,6 +139,11 @@ export const initiateDocumentVersionUpload = typed<
   if (declared !== undefined && declared < 0) {
     throw invalidArgument('DocumentSizeInBytes must not be negative');
   }
+  if (declared !== undefined && declared > ctx.maxUploadBytes) {
+    throw invalidArgument(
+      `DocumentSizeInBytes ${declared} exceeds the largest upload this service accepts (${ctx.maxUploadBytes} bytes)`,
+    );
+  }
   const versionId = newVersionId(ctx.now);
   const version = {
     id: versionId,

@@ -1,6 +1,9 @@
 /**
  * PUT to a signed upload URL: the bytes of an INITIALIZED version, streamed into the blob store,
- * bounded by the declared size and the owner's quota, committed atomically.
+ * bounded by the declared size, the owner's quota and WORKDOCS_LOCAL_MAX_UPLOAD_BYTES, committed
+ * atomically. Like an S3 presigned URL, the expiry is checked when the PUT begins: a PUT that began
+ * in time may take as long as it keeps sending (each pause bounded by the body idle timeout), and a
+ * `Expect: 100-continue` client is refused before it sends a byte.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SizeLimitError } from '../storage/blobs.js';
@@ -84,23 +87,34 @@ export async function receiveUpload(
     );
     return;
   }
-  // The owner's remaining quota bounds the body, declared or not: uploads initiated side by side
-  // (each fitting the quota when initiated) must not pass it together.
-  const quotaLimit = await remainingQuota(deps, ids);
+  // Refused before a byte is read (and before `100 Continue`): a body over the largest upload...
   const expected = v.declared_size ?? length;
-  if (quotaLimit !== undefined && expected !== undefined && expected > quotaLimit) {
-    fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
+  const tooLarge = `The body exceeds the largest upload this service accepts (${deps.maxUploadBytes} bytes)`;
+  if (expected !== undefined && expected > deps.maxUploadBytes) {
+    fail(413, 'EntityTooLarge', tooLarge);
     return;
   }
+  // ...or over the owner's remaining quota, declared or not: uploads initiated side by side (each
+  // fitting the quota when initiated) must not pass it together.
+  const quotaLimit = await remainingQuota(deps, ids);
+  const overQuota = `The body exceeds the owner's remaining storage quota`;
+  if (quotaLimit !== undefined && expected !== undefined && expected > quotaLimit) {
+    fail(413, 'EntityTooLarge', overQuota);
+    return;
+  }
+  const limit = Math.min(v.declared_size ?? Infinity, quotaLimit ?? Infinity, deps.maxUploadBytes);
+  if (header(req, 'expect')?.toLowerCase() === '100-continue') res.writeContinue();
   let written;
   try {
-    written = await deps.pending.receive(req, v.declared_size ?? quotaLimit);
+    written = await deps.pending.receive(req, limit);
   } catch (err) {
     if (err instanceof SizeLimitError) {
-      if (v.declared_size === null) {
-        fail(413, 'EntityTooLarge', `The body exceeds the owner's remaining storage quota`);
-      } else {
+      if (v.declared_size !== null && limit === v.declared_size) {
         fail(400, 'InvalidRequest', `The body exceeds the declared size ${v.declared_size}`);
+      } else if (limit === quotaLimit) {
+        fail(413, 'EntityTooLarge', overQuota);
+      } else {
+        fail(413, 'EntityTooLarge', tooLarge);
       }
     } else {
       deps.logger.debug({ err, requestId }, 'upload interrupted');
