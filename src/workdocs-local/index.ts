@@ -217,7 +217,10 @@ export async function startWorkDocsLocal(
         logger.warn({ err }, 'blob cleanup failed');
         return 0;
       });
-    await cleanup();
+    // Embedded mode, data dir locked: nothing else can be in flight, so every leftover of a crash
+    // (pending rows, bytes nothing knows of) goes now.
+    if (lock === undefined) await cleanup();
+    else await sweeper.cleanupExclusive();
     cleanupTimer = setInterval(
       () => void cleanup(),
       Math.min(config.uploadLeaseSeconds * 1000, 60_000),

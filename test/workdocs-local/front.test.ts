@@ -3,7 +3,8 @@
  * idle timeout, connection cap, and a long upload that keeps sending; internal failures as the
  * model's ServiceUnavailableException.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -202,6 +203,44 @@ describe('errors', () => {
       expect(me.User!.Username).toBe('demo');
     } finally {
       await h.stop();
+    }
+  });
+});
+
+describe('start-up of the embedded mode (data dir locked)', () => {
+  it('removes bytes nothing knows of, keeps every committed version', async () => {
+    const h = await startHarness();
+    const body = 'kept across restarts';
+    const init = await h.client.send(
+      new InitiateDocumentVersionUploadCommand({
+        AuthenticationToken: h.local.demoToken,
+        ParentFolderId: h.local.demoRootFolderId,
+        Name: 'kept.txt',
+        ContentType: 'text/plain',
+        DocumentSizeInBytes: body.length,
+      }),
+    );
+    const put = await fetch(init.UploadMetadata!.UploadUrl!, {
+      method: 'PUT',
+      headers: init.UploadMetadata!.SignedHeaders!,
+      body,
+    });
+    expect(put.status).toBe(200);
+    await h.stop(true);
+    const blobDir = path.join(h.dataDir, 'blobs');
+    const kept = await readdir(blobDir);
+    expect(kept).toHaveLength(1);
+    // What a crash could leave: a renamed blob never committed, a partial temp file.
+    const orphan = path.join(blobDir, randomUUID());
+    const partial = path.join(h.dataDir, 'tmp', randomUUID());
+    await writeFile(orphan, 'x');
+    await writeFile(partial, 'y');
+    const again = await startHarness({}, h.dataDir);
+    try {
+      expect(await readdir(blobDir)).toEqual(kept);
+      expect(await readdir(path.join(h.dataDir, 'tmp'))).toEqual([]);
+    } finally {
+      await again.stop();
     }
   });
 });
