@@ -56,7 +56,7 @@ const workdocsLocalSchema = z.object({
     .int()
     .positive()
     .max(Number.MAX_SAFE_INTEGER)
-    .default(5 * 1024 ** 3),
+    .default(50 * 1024 ** 3),
   WORKDOCS_LOCAL_HEADERS_TIMEOUT_SECONDS: seconds.default(20),
   WORKDOCS_LOCAL_BODY_IDLE_TIMEOUT_SECONDS: seconds.default(60),
   WORKDOCS_LOCAL_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(1024),

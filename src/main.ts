@@ -92,7 +92,7 @@ Embedded WorkDocs Local (only when WORKDOCS_ENDPOINT is unset)
                                          (default: SQLite in the data dir)
   WORKDOCS_LOCAL_UPLOAD_LEASE_SECONDS    an upload not heard of for this long may be cleaned up by
                                          any node (default 300)
-  WORKDOCS_LOCAL_MAX_UPLOAD_BYTES        largest upload in bytes (default 5368709120 = 5 GiB)
+  WORKDOCS_LOCAL_MAX_UPLOAD_BYTES        largest upload in bytes (default 53687091200 = 50 GiB)
   WORKDOCS_LOCAL_HEADERS_TIMEOUT_SECONDS time a client may take to send request headers (default 20)
   WORKDOCS_LOCAL_BODY_IDLE_TIMEOUT_SECONDS
                                          longest pause while a request body is received (default 60)
