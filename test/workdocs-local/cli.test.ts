@@ -130,22 +130,25 @@ describe('workdocs-local CLI', () => {
       const health = await fetch(`${endpoint}/_local/health`);
       expect(health.status).toBe(200);
 
-      // A second instance on the same data dir exits 1 with a clear message and touches nothing:
-      // not the first one's in-flight upload (tmp/) nor a blob it has not committed yet.
-      const inFlight = path.join(dataDir, 'tmp', randomUUID());
-      const uncommitted = path.join(dataDir, 'blobs', randomUUID());
-      await writeFile(inFlight, 'partial upload');
-      await writeFile(uncommitted, 'renamed, not yet committed');
-      const before = await listDataDir();
-      const second = await run(['serve']);
-      expect(second.code).toBe(1);
-      expect(second.stderr.trim()).toBe(
-        `The data directory ${dataDir} is in use by another WorkDocs Local (${path.join(dataDir, 'instance.lock')} is locked); stop it first or choose another WORKDOCS_LOCAL_DATA_DIR`,
-      );
-      expect(await listDataDir()).toEqual(before);
-      expect(await readFile(inFlight, 'utf8')).toBe('partial upload');
-      await rm(inFlight);
-      await rm(uncommitted);
+      // On SQLite (the embedded mode) the data dir is locked; PostgreSQL nodes share by design.
+      if (databaseUrl === undefined) {
+        // A second instance on the same data dir exits 1 with a clear message and touches nothing:
+        // not the first one's in-flight upload (tmp/) nor a blob it has not committed yet.
+        const inFlight = path.join(dataDir, 'tmp', randomUUID());
+        const uncommitted = path.join(dataDir, 'blobs', randomUUID());
+        await writeFile(inFlight, 'partial upload');
+        await writeFile(uncommitted, 'renamed, not yet committed');
+        const before = await listDataDir();
+        const second = await run(['serve']);
+        expect(second.code).toBe(1);
+        expect(second.stderr.trim()).toBe(
+          `The data directory ${dataDir} is in use by another WorkDocs Local (${path.join(dataDir, 'instance.lock')} is locked); stop it first or choose another WORKDOCS_LOCAL_DATA_DIR`,
+        );
+        expect(await listDataDir()).toEqual(before);
+        expect(await readFile(inFlight, 'utf8')).toBe('partial upload');
+        await rm(inFlight);
+        await rm(uncommitted);
+      }
       expect(await stopProcess(child)).toBe(0);
     } finally {
       await stopProcess(child, 'SIGKILL');
