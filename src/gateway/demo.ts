@@ -14,6 +14,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { isLoopback } from '../net.js';
 
 /** Where `npm run web:build` writes the page. */
 export const DEFAULT_DEMO_DIR = fileURLToPath(new URL('../../examples/web/dist/', import.meta.url));
@@ -50,11 +51,6 @@ const SECURITY_HEADERS = {
 /** True for `/demo` and everything under `/demo/`. */
 export function isDemoPath(pathname: string): boolean {
   return pathname === '/demo' || pathname.startsWith('/demo/');
-}
-
-/** Whether a listen address is loopback-only (127.x, ::1, localhost). */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function sendText(res: http.ServerResponse, status: number, text: string): void {

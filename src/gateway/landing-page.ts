@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { isLoopback } from './demo.js';
+import { isLoopback } from '../net.js';
 
 /** What the Sandbox opens with: an operation, its variables and headers. */
 export interface SandboxInitialState {

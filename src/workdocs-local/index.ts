@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { loadWorkDocsLocalConfig } from '../config.js';
 import type { WorkDocsLocalConfig } from '../config.js';
+import { isLoopback } from '../net.js';
 import { Chaos } from './control/chaos.js';
 import { RequestHandler } from './http/handler.js';
 import { createHttpServer } from './http/server.js';
@@ -354,9 +355,4 @@ export async function startWorkDocsLocal(
       return blobCleaner.cleanup();
     },
   };
-}
-
-/** 127.0.0.0/8, ::1 and localhost: the only addresses where the control plane needs no keys. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -15,7 +15,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Chaos } from '../../src/workdocs-local/control/chaos.js';
-import { isLoopback } from '../../src/workdocs-local/index.js';
+import { isLoopback } from '../../src/net.js';
 import { exceptionsOf, httpStatusOf } from '../helpers/model.js';
 import { startHarness, useHarness } from './helpers.js';
 
