@@ -20,6 +20,7 @@ import { startPostgresCluster } from '../test/helpers/postgres.js';
 import type { PostgresCluster } from '../test/helpers/postgres.js';
 import { TOKEN } from './fixtures.js';
 import { drive, type Throughput } from './local.js';
+import { BENCH_KEYS } from './local-keys.js';
 import { CORE_OTHERS, CORE_UNDER_TEST, freePort, startNode, type Proc } from './procs.js';
 
 export interface PostgresSection {
@@ -61,6 +62,8 @@ async function startPgNode(
       WORKDOCS_LOCAL_DATA_DIR: dataDir,
       WORKDOCS_LOCAL_DATABASE_URL: databaseUrl,
       WORKDOCS_LOCAL_DEMO_TOKEN: TOKEN,
+      WORKDOCS_LOCAL_ACCESS_KEY_ID: BENCH_KEYS.accessKeyId,
+      WORKDOCS_LOCAL_SECRET_ACCESS_KEY: BENCH_KEYS.secretAccessKey,
       WORKDOCS_LOCAL_FOLDER_CHILD_LIMIT: '1000000',
       LOG_LEVEL: 'warn',
     },
