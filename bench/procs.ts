@@ -45,6 +45,22 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((child) => stopChild(child)));
 }
 
+/**
+ * The environment of a child: this process's, without the variables that configure the gateway or
+ * WorkDocs Local (a shell's `HOST`, a stray `WORKDOCS_ENDPOINT`, `OTEL_…`), so every process
+ * under test is configured by the benchmark alone, then `extra`. A machine whose shell exports
+ * `HOST` made the gateway listen somewhere other than where the benchmark looked.
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (/^(WORKDOCS_|GATEWAY_|OTEL_|AWS_)/.test(k) || k === 'HOST' || k === 'PORT') {
+      Reflect.deleteProperty(env, k);
+    }
+  }
+  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
+}
+
 /** `node <args>` on `core`; resolves once stdout matches `ready` (its first group). */
 export function startNode(
   name: string,
@@ -56,7 +72,7 @@ export function startNode(
     : [process.execPath, args];
   const child = spawn(cmd, argv, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...options.env },
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -120,7 +136,11 @@ export function runNode(args: string[], core: number): Promise<string> {
   const [cmd, argv] = PINNED
     ? ['taskset', ['-c', String(core), process.execPath, ...args]]
     : [process.execPath, args];
-  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, argv, {
+    cwd: REPO_ROOT,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   live.add(child);
   let out = '';
   let err = '';

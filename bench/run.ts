@@ -161,6 +161,7 @@ function gatewayEnv(backendPort: string): NodeJS.ProcessEnv {
     ...AWS_ENV,
     NODE_ENV: 'production',
     WORKDOCS_ENDPOINT: `http://127.0.0.1:${backendPort}`,
+    HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'info',
   };
@@ -458,8 +459,13 @@ async function timeToFirstResponse(
     env,
     ready: /GraphQL\s+(http\S+)/,
   });
-  proc.catch(() => undefined);
+  // A process that exits (or never prints its URL) ends the wait at once, with what it printed.
+  let failed: Error | undefined;
+  proc.catch((err: unknown) => {
+    failed = err instanceof Error ? err : new Error(String(err));
+  });
   for (;;) {
+    if (failed) throw failed;
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -470,7 +476,13 @@ async function timeToFirstResponse(
     } catch {
       // not listening yet
     }
-    if (performance.now() - t0 > 60_000) throw new Error('the gateway did not answer within 60 s');
+    if (performance.now() - t0 > 60_000) {
+      const p = await Promise.race([proc, Promise.resolve(undefined)]);
+      await p?.stop();
+      throw new Error(
+        `the gateway did not answer at ${url} within 60 s${p ? `:\n${p.output()}` : ''}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const ms = round1(performance.now() - t0);
@@ -490,11 +502,14 @@ async function startup(backendPort: string, results: Record<string, unknown>): P
     const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-startup-'));
     try {
       const port2 = await freePort();
-      const localPort = await freePort();
+      let localPort = await freePort();
+      while (localPort === port2) localPort = await freePort();
       const b = await timeToFirstResponse(
         {
           NODE_ENV: 'production',
+          HOST: '127.0.0.1',
           PORT: String(port2),
+          WORKDOCS_LOCAL_HOST: '127.0.0.1',
           WORKDOCS_LOCAL_PORT: String(localPort),
           WORKDOCS_LOCAL_DATA_DIR: dir,
           LOG_LEVEL: 'warn',
