@@ -73,7 +73,7 @@ describe('workdocs-local CLI', () => {
   it('migrate brings the database to the latest schema, then finds it up to date', async () => {
     const first = await run(['migrate']);
     expect(first.code).toBe(0);
-    expect(first.stdout.trim()).toBe('applied 0001_initial');
+    expect(first.stdout.trim()).toBe('applied 0001_initial, 0002_listing');
     const again = await run(['migrate']);
     expect(again.code).toBe(0);
     expect(again.stdout.trim()).toBe('up to date');

@@ -176,21 +176,42 @@ describe('migration of a data dir written before migrations', () => {
       INSERT INTO folders VALUES ('bin1', 'Recycle bin', 'u1', 'u1', NULL, 'ACTIVE', 1, 1);
       INSERT INTO folders VALUES ('sub', 'Sub', 'u1', 'u1', 'root1', 'ACTIVE', 1, 1);
       INSERT INTO documents VALUES ('doc1', 'a.txt', 'u1', 'u1', 'root1', 'ACTIVE', 1, 1);
+      INSERT INTO documents VALUES ('draft', 'b.txt', 'u1', 'u1', 'root1', 'ACTIVE', 1, 1);
+      INSERT INTO documents VALUES ('binned', 'c.txt', 'u1', 'u1', 'root1', 'RECYCLED', 1, 1);
       INSERT INTO versions (id, document_id, name, content_type, declared_size, status, signature,
         blob, blob_size, creator_id, created_ms, modified_ms) VALUES
         ('v1', 'doc1', 'a.txt', 'text/plain', 5, 'ACTIVE', 'sig',
          '00000000-0000-4000-8000-000000000001', 5, 'u1', 1, 1),
         ('v2', 'doc1', 'a.txt', 'text/plain', NULL, 'INITIALIZED', NULL,
-         '00000000-0000-4000-8000-000000000002', 7, 'u1', 2, 2);
+         '00000000-0000-4000-8000-000000000002', 7, 'u1', 2, 2),
+        ('v3', 'draft', 'b.txt', 'text/plain', NULL, 'INITIALIZED', NULL, NULL, NULL, 'u1', 3, 3),
+        ('v4', 'binned', 'c.txt', 'text/plain', 1, 'ACTIVE', 'sig',
+         '00000000-0000-4000-8000-000000000004', 1, 'u1', 4, 4);
     `);
     db.close();
     const migrated = await openStorage({ sqliteFile: file });
     try {
-      expect(migrated.migrationsApplied).toEqual(['0001_initial']);
+      expect(migrated.migrationsApplied).toEqual(['0001_initial', '0002_listing']);
       await migrated.transaction(async (r) => {
         const alice = await r.getUserByUsername('alice');
-        expect(alice).toMatchObject({ id: 'u1', storage_used: 12, storage_allocated: 1000 });
-        expect(await r.childCount('root1')).toBe(2);
+        expect(alice).toMatchObject({ id: 'u1', storage_used: 13, storage_allocated: 1000 });
+        expect(await r.childCount('root1')).toBe(4);
+        // The listing flags are computed for the documents there were: the draft is listed only
+        // with Include=INITIALIZED, the recycled document never.
+        const listed = async (includeInitialized: boolean) =>
+          (
+            await r.listFolderContents({
+              folderId: 'root1',
+              type: 'DOCUMENT',
+              sort: 'NAME',
+              descending: false,
+              includeInitialized,
+              after: undefined,
+              limit: 10,
+            })
+          ).documents.map((d) => d.document.id);
+        expect(await listed(false)).toEqual(['doc1']);
+        expect(await listed(true)).toEqual(['doc1', 'draft']);
         expect((await r.versions('doc1')).map((v) => v.id)).toEqual(['v2', 'v1']);
         expect(await r.getMeta('organization_id')).toBe('d-legacy');
       });

@@ -130,6 +130,35 @@ CREATE TABLE pending_blobs (
 CREATE INDEX pending_blobs_expiry ON pending_blobs (expires_ms);
 `;
 
+/**
+ * Which documents and folders a folder listing shows, maintained with every change (repo.ts), so
+ * that a page of DescribeFolderContents reads only its own rows through an index in the listing's
+ * order (parent, flag, sort key, id), however many drafts (documents whose versions are all
+ * INITIALIZED) or recycled items the folder holds. `present`: not RECYCLED or RECYCLING (a
+ * document is then listed with Include=INITIALIZED); a document's `listable`: present and a
+ * version ACTIVE and not deleted (listed by default). Folders sort by name with '' for none.
+ * These indexes replace documents_created and folders_created.
+ */
+const LISTING = `
+ALTER TABLE documents ADD COLUMN present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1));
+ALTER TABLE documents ADD COLUMN listable INTEGER NOT NULL DEFAULT 0 CHECK (listable IN (0, 1));
+UPDATE documents SET
+  present = CASE WHEN resource_state IN ('RECYCLED', 'RECYCLING') THEN 0 ELSE 1 END,
+  listable = CASE WHEN resource_state NOT IN ('RECYCLED', 'RECYCLING') AND EXISTS (
+    SELECT 1 FROM versions v WHERE v.document_id = documents.id AND v.status = 'ACTIVE'
+      AND v.deleted_ms IS NULL) THEN 1 ELSE 0 END;
+DROP INDEX documents_created;
+ALTER TABLE folders ADD COLUMN present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1));
+UPDATE folders SET present = 0 WHERE resource_state IN ('RECYCLED', 'RECYCLING');
+DROP INDEX folders_created;
+CREATE INDEX folders_present_name ON folders (parent_id, present, (COALESCE(name, '')), id);
+CREATE INDEX folders_present_created ON folders (parent_id, present, created_ms, id);
+CREATE INDEX documents_listable_name ON documents (parent_id, listable, name, id);
+CREATE INDEX documents_listable_created ON documents (parent_id, listable, created_ms, id);
+CREATE INDEX documents_present_name ON documents (parent_id, present, name, id);
+CREATE INDEX documents_present_created ON documents (parent_id, present, created_ms, id);
+`;
+
 /** Tables of the data dirs written before migrations existed (renamed away, copied, dropped). */
 const LEGACY_TABLES = [
   'meta',
@@ -211,6 +240,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await run(db, COPY_LEGACY, dialect);
         for (const t of [...LEGACY_TABLES].reverse())
           await sql.raw(`DROP TABLE legacy_${t}`).execute(db);
+      },
+    },
+    '0002_listing': {
+      async up(db) {
+        await run(db, LISTING, dialect);
       },
     },
   };

@@ -195,6 +195,7 @@ export class Repo {
       child_count: 0,
       created_ms: now,
       modified_ms: now,
+      present: 1,
     });
     await this.db
       .insertInto('folders')
@@ -308,8 +309,13 @@ export class Repo {
   }
 
   /** Inserts a folder; the caller has reserved its place (reserveChild). */
-  async createFolder(f: Omit<FolderRow, 'id' | 'child_count'>): Promise<FolderRow> {
-    const row: FolderRow = { id: newId(), ...f, child_count: 0 };
+  async createFolder(f: Omit<FolderRow, 'id' | 'child_count' | 'present'>): Promise<FolderRow> {
+    const row: FolderRow = {
+      id: newId(),
+      ...f,
+      child_count: 0,
+      present: RECYCLED.includes(f.resource_state) ? 0 : 1,
+    };
     await this.db.insertInto('folders').values(row).execute();
     return row;
   }
@@ -317,7 +323,7 @@ export class Repo {
   async setFolderState(id: string, state: string, now: number): Promise<void> {
     await this.db
       .updateTable('folders')
-      .set({ resource_state: state, modified_ms: now })
+      .set({ resource_state: state, present: RECYCLED.includes(state) ? 0 : 1, modified_ms: now })
       .where('id', '=', id)
       .execute();
   }
@@ -359,17 +365,22 @@ export class Repo {
     const wantFolders =
       q.type !== 'DOCUMENT' && (q.after === undefined || q.after.kind === 'folder');
     if (wantFolders) {
+      // An index in this order (folders_present_name/_created: the expression is written alike).
       let fq = this.db
         .selectFrom('folders')
         .selectAll()
         .where('parent_id', '=', q.folderId)
-        .where('resource_state', 'not in', RECYCLED);
+        .where('present', '=', 1);
       const keyCol =
         q.sort === 'DATE' ? sql.ref<number>('created_ms') : sql<string>`COALESCE(name, '')`;
       if (q.after !== undefined) {
         const after = q.after;
+        // Not a row comparison: SQLite reads an expression's range from the index only this way.
         fq = fq.where((eb) =>
-          eb(eb.tuple(keyCol, eb.ref('id')), cmp, eb.tuple(after.key, after.id)),
+          eb.and([
+            eb(keyCol, `${cmp}=`, after.key),
+            eb.or([eb(keyCol, cmp, after.key), eb('id', cmp, after.id)]),
+          ]),
         );
       }
       const rows = await fq
@@ -386,23 +397,13 @@ export class Repo {
       remaining -= rows.length;
     }
     if (q.type === 'FOLDER') return page;
+    // The maintained flags (refreshListing) with an index in this order for each: a page reads
+    // its own rows, however many drafts or recycled documents the folder holds.
     let dq = this.db
       .selectFrom('documents as d')
       .selectAll('d')
       .where('d.parent_id', '=', q.folderId)
-      .where('d.resource_state', 'not in', RECYCLED);
-    if (!q.includeInitialized) {
-      dq = dq.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('versions as v')
-            .select('v.seq')
-            .whereRef('v.document_id', '=', 'd.id')
-            .where('v.status', '=', 'ACTIVE')
-            .where('v.deleted_ms', 'is', null),
-        ),
-      );
-    }
+      .where(q.includeInitialized ? 'd.present' : 'd.listable', '=', 1);
     const keyCol = q.sort === 'DATE' ? sql.ref<number>('d.created_ms') : sql.ref<string>('d.name');
     if (q.after?.kind === 'document') {
       const after = q.after;
@@ -499,12 +500,19 @@ export class Repo {
 
   /** Inserts a document and its first version; the caller has reserved its place (reserveChild). */
   async createDocumentWithVersion(
-    doc: Omit<DocumentRow, 'id'>,
+    doc: Omit<DocumentRow, 'id' | 'present' | 'listable'>,
     version: NewVersion,
   ): Promise<{ document: DocumentRow; version: VersionRow }> {
-    const document: DocumentRow = { id: newId(), ...doc };
+    const document: DocumentRow = {
+      id: newId(),
+      ...doc,
+      present: RECYCLED.includes(doc.resource_state) ? 0 : 1,
+      listable: 0,
+    };
     await this.db.insertInto('documents').values(document).execute();
-    return { document, version: await this.addVersion(document.id, version) };
+    const created = await this.addVersion(document.id, version);
+    if (created.status === 'ACTIVE') document.listable = document.present;
+    return { document, version: created };
   }
 
   async addVersion(documentId: string, version: NewVersion): Promise<VersionRow> {
@@ -514,7 +522,26 @@ export class Repo {
       .execute();
     const v = await this.getVersion(documentId, version.id);
     if (!v) throw new Error('version insert failed');
+    if (v.status === 'ACTIVE') await this.refreshListing(documentId);
     return v;
+  }
+
+  /**
+   * Recomputes a document's listing flags (`present`, `listable`: see DocumentsTable) after its
+   * state or its versions changed; every such change calls it (or sets them itself) in the same
+   * transaction.
+   */
+  private async refreshListing(documentId: string): Promise<void> {
+    await this.db
+      .updateTable('documents')
+      .set({
+        present: sql<number>`CASE WHEN resource_state IN ('RECYCLED', 'RECYCLING') THEN 0 ELSE 1 END`,
+        listable: sql<number>`CASE WHEN resource_state NOT IN ('RECYCLED', 'RECYCLING') AND EXISTS (
+          SELECT 1 FROM versions v WHERE v.document_id = documents.id AND v.status = 'ACTIVE'
+            AND v.deleted_ms IS NULL) THEN 1 ELSE 0 END`,
+      })
+      .where('id', '=', documentId)
+      .execute();
   }
 
   /** The version, locked until commit on PostgreSQL. */
@@ -570,9 +597,10 @@ export class Repo {
       .where('blob', 'is not', null)
       .executeTakeFirst();
     if (r.numUpdatedRows === 0n) return false;
+    // An ACTIVE version makes a present document listable.
     await this.db
       .updateTable('documents')
-      .set({ name, modified_ms: now })
+      .set((eb) => ({ name, modified_ms: now, listable: eb.ref('present') }))
       .where('id', '=', documentId)
       .execute();
     return true;
@@ -615,6 +643,7 @@ export class Repo {
       await this.releaseChild(doc.parent_id);
       return { blobs, documentGone: true };
     }
+    await this.refreshListing(documentId);
     return { blobs, documentGone: false };
   }
 
@@ -630,12 +659,14 @@ export class Repo {
     const f = await this.getFolder(id);
     if (!f) return;
     const parent = changes.parent_id ?? f.parent_id;
+    const state = changes.resource_state ?? f.resource_state;
     await this.db
       .updateTable('folders')
       .set({
         name: changes.name ?? f.name,
         parent_id: parent,
-        resource_state: changes.resource_state ?? f.resource_state,
+        resource_state: state,
+        present: RECYCLED.includes(state) ? 0 : 1,
         modified_ms: now,
       })
       .where('id', '=', id)
@@ -666,6 +697,7 @@ export class Repo {
       .where('id', '=', id)
       .execute();
     if (parent !== d.parent_id) await this.releaseChild(d.parent_id);
+    if (changes.resource_state !== undefined) await this.refreshListing(id);
     if (changes.name !== undefined) {
       const latest = await this.latestVersion(id);
       if (latest) {
@@ -902,16 +934,7 @@ export class Repo {
       .selectAll('d')
       .where('p.principal_id', '=', userId)
       .where('d.resource_state', '=', 'ACTIVE')
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('versions as v')
-            .select('v.seq')
-            .whereRef('v.document_id', '=', 'd.id')
-            .where('v.status', '=', 'ACTIVE')
-            .where('v.deleted_ms', 'is', null),
-        ),
-      )
+      .where('d.listable', '=', 1)
       .orderBy('p.created_ms')
       .orderBy('d.id')
       .execute();
@@ -973,6 +996,7 @@ export class Repo {
       .set({ modified_ms: now })
       .where('id', '=', documentId)
       .execute();
+    await this.refreshListing(documentId);
   }
 
   // ---- labels and custom metadata (on a folder, a document or a document version) ----

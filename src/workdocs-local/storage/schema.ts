@@ -51,6 +51,8 @@ export interface FoldersTable {
   child_count: number;
   created_ms: number;
   modified_ms: number;
+  /** 1 unless RECYCLED or RECYCLING: listed in its parent (maintained with resource_state). */
+  present: number;
 }
 
 export interface DocumentsTable {
@@ -62,6 +64,10 @@ export interface DocumentsTable {
   resource_state: string;
   created_ms: number;
   modified_ms: number;
+  /** 1 unless RECYCLED or RECYCLING: listed with Include=INITIALIZED (maintained, see repo.ts). */
+  present: number;
+  /** 1 when present with a version ACTIVE and not deleted: listed by default (maintained). */
+  listable: number;
 }
 
 export interface VersionsTable {
