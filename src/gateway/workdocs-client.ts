@@ -5,7 +5,8 @@
  *   `@smithy/undici-http-handler` (pool of `WORKDOCS_MAX_SOCKETS` per origin) and the client option
  *   `cacheMiddleware: true`, which the SDK honours only for `send(command)` without options — so
  *   abort signals travel beside the call (`sdk-abort.ts`). The SDK's own retries are off
- *   (`maxAttempts: 1`); `WorkDocsCaller` decides what may be retried.
+ *   (`maxAttempts: 1`, its retry middleware a pass-through: `sdk-stack.ts`); `WorkDocsCaller`
+ *   decides what may be retried.
  * - `WorkDocsCaller` (one per GraphQL request, in the context): `send(command)` is typed like
  *   `WorkDocsClient.send` and
  *   1. INJECTS the caller's token: when the request carried `Authorization: Bearer <token>`,
@@ -47,6 +48,7 @@ import { Agent } from 'undici';
 import type { RequestBudget } from './budget.js';
 import { GatewayError, isWorkDocsExceptionName, WORKDOCS_EXCEPTIONS } from './errors.js';
 import { installSignalMiddleware, setCallSignal, SignalHttpHandler } from './sdk-abort.js';
+import { trimSdkStack } from './sdk-stack.js';
 import { tagCall, type WorkDocsCallObserver } from './observability/workdocs-calls.js';
 import { Semaphore } from './semaphore.js';
 
@@ -82,6 +84,7 @@ export function createWorkDocsClient(options: WorkDocsClientOptions): WorkDocsCl
     requestHandler: new SignalHttpHandler({ dispatcher }),
   });
   installSignalMiddleware(client);
+  trimSdkStack(client);
   return client;
 }
 

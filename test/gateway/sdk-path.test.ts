@@ -3,7 +3,8 @@
  * middleware cache applies (a command class's middleware stack is resolved once per process, not
  * once per call — `send` with a second argument would resolve it every time), and the per-call
  * deadline still aborts the HTTP request itself, without touching other calls that share the
- * cached stack.
+ * cached stack. The SDK's user-agent headers are sent on every call, as its own middleware made
+ * them; its retry middleware is a pass-through: one HTTP request per attempt `WorkDocsCaller` makes.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,12 +16,26 @@ import { createWorkDocsClient, WorkDocsCaller } from '../../src/gateway/workdocs
 let server: http.Server;
 let endpoint: string;
 const closedSlowRequests: string[] = [];
+/** The user-agent headers of every request, and the count of requests per document id. */
+const userAgents: { ua: string | undefined; amz: string | undefined }[] = [];
+const hits = new Map<string, number>();
 const slowClosed: ((id: string) => void)[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const id = decodeURIComponent(path.split('/').at(-1) ?? '');
+    userAgents.push({
+      ua: req.headers['user-agent'],
+      amz: req.headers['x-amz-user-agent'] as string | undefined,
+    });
+    hits.set(id, (hits.get(id) ?? 0) + 1);
+    if (id.startsWith('broken-')) {
+      // A throttling answer: retryable for reads, never retried by the SDK itself.
+      res.writeHead(429, { 'Content-Type': 'application/json', 'x-amzn-errortype': 'Throttling' });
+      res.end(JSON.stringify({ Message: 'slow down' }));
+      return;
+    }
     if (id.startsWith('slow-')) {
       res.on('close', () => {
         closedSlowRequests.push(id);
@@ -109,6 +124,51 @@ describe('the SDK call path', () => {
       // A later call on the same client and cached stack, with a fresh deadline, still works.
       const again = await patient.send(new GetDocumentCommand({ DocumentId: 'after-1' }));
       expect(again.Metadata?.Id).toBe('after-1');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('sends the SDK’s user-agent headers on every call, the same each time', async () => {
+    const client = newClient();
+    try {
+      userAgents.length = 0;
+      const caller = new WorkDocsCaller(client, { ...callerOptions, timeoutMs: 5_000 });
+      for (const id of ['ua-1', 'ua-2', 'ua-3']) {
+        await caller.send(new GetDocumentCommand({ DocumentId: id }));
+      }
+      await caller.send(new DescribeUsersCommand({ UserIds: 'u1' }));
+      expect(userAgents).toHaveLength(4);
+      const [first] = userAgents;
+      expect(first?.ua).toMatch(/^aws-sdk-js\/3\.\d+\.\d+ .*api\/workdocs#3\.\d+/);
+      expect(first?.amz).toMatch(/^aws-sdk-js\/3\.\d+\.\d+/);
+      for (const seen of userAgents) expect(seen).toEqual(first);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('makes one HTTP request per attempt: the SDK retries nothing itself', async () => {
+    const client = newClient();
+    try {
+      const reads = new WorkDocsCaller(client, {
+        ...callerOptions,
+        timeoutMs: 5_000,
+        maxReadAttempts: 3,
+      });
+      await expect(
+        reads.send(new GetDocumentCommand({ DocumentId: 'broken-read' })),
+      ).rejects.toMatchObject({ code: 'THROTTLED' });
+      expect(hits.get('broken-read')).toBe(3);
+      const once = new WorkDocsCaller(client, {
+        ...callerOptions,
+        timeoutMs: 5_000,
+        maxReadAttempts: 1,
+      });
+      await expect(
+        once.send(new GetDocumentCommand({ DocumentId: 'broken-once' })),
+      ).rejects.toMatchObject({ code: 'THROTTLED' });
+      expect(hits.get('broken-once')).toBe(1);
     } finally {
       client.destroy();
     }

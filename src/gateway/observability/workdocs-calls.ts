@@ -14,6 +14,7 @@
 import type { WorkDocsClient } from '@aws-sdk/client-workdocs';
 import type { GatewayError } from '../errors.js';
 import { REQUEST_ID_HEADER } from '../../observability/request-id.js';
+import { isWireRequest } from '../sdk-stack.js';
 import {
   SpanKind,
   SpanStatusCode,
@@ -59,19 +60,6 @@ export function tagCall(input: object, observer: WorkDocsCallObserver): CallTag 
 interface BuildArgs {
   input: unknown;
   request: unknown;
-}
-
-interface WireRequest {
-  headers: Record<string, string>;
-}
-
-function isWireRequest(request: unknown): request is WireRequest {
-  return (
-    typeof request === 'object' &&
-    request !== null &&
-    typeof (request as { headers?: unknown }).headers === 'object' &&
-    (request as { headers?: unknown }).headers !== null
-  );
 }
 
 interface ResponseLike {
