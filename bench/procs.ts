@@ -24,6 +24,14 @@ export const PINNED = os.availableParallelism() >= 2 && hasTaskset();
 export const CORE_UNDER_TEST = 0;
 export const CORE_OTHERS = 1;
 
+/**
+ * How the gateway is started, as README.md's "Running in production" says: a bounded heap. Without
+ * it V8 sizes its first full-GC threshold from the machine's memory and lets promoted garbage grow
+ * the old generation to ~130 MiB before collecting it (peak RSS ~235 MiB instead of ~145 MiB in
+ * the throughput run, same throughput).
+ */
+export const GATEWAY_NODE_FLAGS = ['--max-old-space-size=512'];
+
 export interface Proc {
   name: string;
   child: ChildProcess;

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:profile [-- --query=initiate|contents|entities] [-- --seconds=10] [-- --top=40]`
+ * `npm run bench:profile [-- --query=initiate|contents|entities] [-- --seconds=10] [-- --top=40]
+ *                        [-- --log-level=info] [-- --main="--import tsx bench/baseline.ts"]`
  *
  * Where the gateway's CPU goes under the benchmark's load: starts the fixed-response backend and
  * `node --cpu-prof dist/main.js` (production, pinned like `npm run bench`), drives one of the
@@ -21,13 +22,23 @@ import {
   TOKEN,
 } from './fixtures.js';
 import type { LoadResult } from './load.js';
-import { CORE_OTHERS, CORE_UNDER_TEST, REPO_ROOT, runNode, startNode, stopAll } from './procs.js';
+import {
+  CORE_OTHERS,
+  CORE_UNDER_TEST,
+  GATEWAY_NODE_FLAGS,
+  REPO_ROOT,
+  runNode,
+  startNode,
+  stopAll,
+} from './procs.js';
 
 const { values: flags } = parseArgs({
   options: {
     query: { type: 'string', default: 'initiate' },
     seconds: { type: 'string', default: '10' },
     top: { type: 'string', default: '40' },
+    // The gateway's LOG_LEVEL: `info` (the access log, as `npm run bench`) or e.g. `warn`.
+    'log-level': { type: 'string', default: 'info' },
     // Another server to profile instead of the gateway (e.g. `--import tsx bench/baseline.ts`).
     main: { type: 'string' },
   },
@@ -126,7 +137,7 @@ async function main(): Promise<void> {
     core: CORE_OTHERS,
     ready: /LISTENING (\d+)/,
   });
-  const main = flags.main?.split(' ') ?? ['dist/main.js'];
+  const main = flags.main?.split(' ') ?? [...GATEWAY_NODE_FLAGS, 'dist/main.js'];
   const gateway = await startNode('gateway', ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...main], {
     core: CORE_UNDER_TEST,
     env: {
@@ -135,7 +146,7 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: flags['log-level'],
       WORKDOCS_ENDPOINT: `http://127.0.0.1:${backend.ready}`,
     },
     ready: flags.main === undefined ? /GraphQL\s+(http:\/\/\S+\/graphql)/ : /LISTENING (\d+)/,

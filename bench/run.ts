@@ -8,7 +8,8 @@
  * ratio from the same run: absolute numbers depend on the machine, ratios much less.
  *
  * Sections (see bench/RESULTS.md for what each measures):
- *   throughput  initiateDocumentVersionUpload: gateway (`node dist/main.js`, production) vs a plain
+ *   throughput  initiateDocumentVersionUpload: gateway (`node --max-old-space-size=512 dist/main.js`,
+ *               production, as the README's "Running in production" starts it) vs a plain
  *               node:http server making the same SDK call with a default WorkDocsClient
  *   rate        the same at a fixed arrival rate (open model): latency percentiles
  *   reads       folder.contents(first: 50) with creators, `_entities` for 50 documents, vs
@@ -46,6 +47,7 @@ import {
   CORE_UNDER_TEST,
   cpuSeconds,
   freePort,
+  GATEWAY_NODE_FLAGS,
   peakRssMiB,
   PINNED,
   REPO_ROOT,
@@ -168,7 +170,7 @@ function gatewayEnv(backendPort: string): NodeJS.ProcessEnv {
 }
 
 function startGateway(backendPort: string): Promise<Proc> {
-  return start('gateway', ['dist/main.js'], {
+  return start('gateway', [...GATEWAY_NODE_FLAGS, 'dist/main.js'], {
     core: CORE_UNDER_TEST,
     env: gatewayEnv(backendPort),
     ready: /GraphQL\s+(http:\/\/\S+\/graphql)/,
@@ -454,7 +456,7 @@ async function timeToFirstResponse(
 ): Promise<{ ms: number; proc: Proc }> {
   const url = `http://127.0.0.1:${String(port)}/graphql`;
   const t0 = performance.now();
-  const proc = startNode('gateway (start-up)', ['dist/main.js'], {
+  const proc = startNode('gateway (start-up)', [...GATEWAY_NODE_FLAGS, 'dist/main.js'], {
     core: CORE_UNDER_TEST,
     env,
     ready: /GraphQL\s+(http\S+)/,

@@ -52,11 +52,11 @@ test('an unknown argument → exit code 2', async () => {
   expect(stderr).toContain('--frobnicate');
 });
 
-test('starts the embedded WorkDocs Local, prints URLs and a working demo token, stops on SIGTERM', async () => {
+test('starts the embedded WorkDocs Local, prints URLs and a working demo token, logs the request while running, stops on SIGTERM', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'workdocs-graphql-main-'));
   const child = spawnTsx('src/main.ts', [], {
     ...process.env,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
     PORT: '0',
     HOST: '127.0.0.1',
     WORKDOCS_LOCAL_PORT: '0',
@@ -72,6 +72,13 @@ test('starts the embedded WorkDocs Local, prints URLs and a working demo token, 
     expect(stdout).toMatch(/WorkDocs Local at http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toContain('curl -s');
 
+    // Log lines go out in batches, yet a lone request's access line appears while the process
+    // runs (the periodic flush), not only when it exits.
+    const accessLine = waitForOutput(child, (out) =>
+      out
+        .split('\n')
+        .some((line) => line.includes('"msg":"request"') && line.includes('"mutation"')),
+    );
     const res = await fetch(graphqlUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token!}` },
@@ -90,6 +97,10 @@ test('starts the embedded WorkDocs Local, prints URLs and a working demo token, 
     expect(body.data.initiateDocumentVersionUpload.__typename).toBe(
       'InitiateDocumentVersionUploadPayload',
     );
+    const logged = (await accessLine)
+      .split('\n')
+      .find((line) => line.includes('"msg":"request"') && line.includes('"mutation"'));
+    expect(JSON.parse(logged!)).toMatchObject({ status: 200, outcome: 'ok', workdocsCalls: 1 });
 
     // The Sandbox opens with the demo mutation and the token header already filled in.
     const page = await fetch(graphqlUrl!, { headers: { accept: 'text/html' } });
