@@ -23,7 +23,7 @@ import { PendingBlobs } from './storage/pending.js';
 import { newId, newToken } from './storage/repo.js';
 import type { Repo, UserRow } from './storage/repo.js';
 import { WorkDocsLocalMetrics } from './control/metrics.js';
-import { Telemetry } from '../observability/telemetry.js';
+import type { Telemetry } from '../observability/telemetry.js';
 
 export interface WorkDocsLocalOptions extends Partial<WorkDocsLocalConfig> {
   logger?: Logger;
@@ -188,9 +188,10 @@ export async function startWorkDocsLocal(
     handler?.handle(req, res);
   }, config);
   let urlBase = config.publicUrl?.replace(/\/+$/, '') ?? '';
+  // The OpenTelemetry SDK is loaded only when tracing is on: it is resident memory otherwise.
   const ownTelemetry =
-    givenTelemetry === undefined
-      ? Telemetry.create({
+    givenTelemetry === undefined && config.otlpEndpoint !== undefined && config.otlpEndpoint !== ''
+      ? (await import('../observability/telemetry.js')).Telemetry.create({
           serviceName: config.serviceName ?? 'workdocs-local',
           endpoint: config.otlpEndpoint,
         })

@@ -206,7 +206,10 @@ describe('tracing', () => {
     },
   );
 
-  test('a real OTLP/HTTP export reaches a receiver at <endpoint>/v1/traces', async () => {
+  /** Runs `fn` with an OTLP/HTTP receiver's endpoint; returns what it received. */
+  async function withReceiver(
+    fn: (endpoint: string) => Promise<void>,
+  ): Promise<{ path: string; body: string }[]> {
     const received: { path: string; body: string }[] = [];
     const receiver = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -220,23 +223,53 @@ describe('tracing', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = receiver.address() as AddressInfo;
-      const telemetry = Telemetry.create({
-        serviceName: 'otlp-test',
-        endpoint: `http://127.0.0.1:${String(port)}`,
-      });
-      if (telemetry === undefined) throw new Error('telemetry is off');
-      const span = telemetry.startSpan('exported-span', SpanKind.INTERNAL, telemetry.extract({}));
-      span.end();
-      await telemetry.shutdown();
-      expect(received.map((r) => r.path)).toEqual(['/v1/traces']);
-      expect(received[0]?.body).toContain('exported-span');
-      expect(received[0]?.body).toContain('otlp-test');
+      await fn(`http://127.0.0.1:${String(port)}`);
+      return received;
     } finally {
       await new Promise<void>((resolve) =>
         receiver.close(() => {
           resolve();
         }),
       );
+    }
+  }
+
+  test('a real OTLP/HTTP export reaches a receiver at <endpoint>/v1/traces', async () => {
+    const received = await withReceiver(async (endpoint) => {
+      const telemetry = Telemetry.create({ serviceName: 'otlp-test', endpoint });
+      if (telemetry === undefined) throw new Error('telemetry is off');
+      const span = telemetry.startSpan('exported-span', SpanKind.INTERNAL, telemetry.extract({}));
+      span.end();
+      await telemetry.shutdown();
+    });
+    expect(received.map((r) => r.path)).toEqual(['/v1/traces']);
+    expect(received[0]?.body).toContain('exported-span');
+    expect(received[0]?.body).toContain('otlp-test');
+  });
+
+  test('WorkDocs Local configured with an OTLP endpoint (its SDK loaded only then) exports its spans', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'workdocs-graphql-obs-otlp-'));
+    try {
+      const received = await withReceiver(async (otlpEndpoint) => {
+        const traced = await startTestWorkDocsLocal(dir, { otlpEndpoint, serviceName: 'wdl-otlp' });
+        try {
+          await expect(
+            sdkClient(traced).send(
+              new GetDocumentCommand({
+                AuthenticationToken: traced.demoToken,
+                DocumentId: 'nosuchdocument10',
+              }),
+            ),
+          ).rejects.toThrow();
+        } finally {
+          await traced.close(); // flushes the spans
+        }
+      });
+      expect(received.map((r) => r.path)).toEqual(['/v1/traces']);
+      expect(received[0]?.body).toContain('WorkDocs/GetDocument');
+      expect(received[0]?.body).toContain('wdl-otlp');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -13,12 +13,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { callerRequestId, REQUEST_ID_HEADER } from '../../observability/request-id.js';
-import {
-  SpanKind,
-  SpanStatusCode,
-  type Span,
-  type Telemetry,
-} from '../../observability/telemetry.js';
+import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { Telemetry } from '../../observability/telemetry.js';
 import { UNKNOWN, type ChaosKind, type WorkDocsLocalMetrics } from './metrics.js';
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;

@@ -12,7 +12,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrateToLatest, renameLegacyTables } from './migrations.js';
 import { Repo } from './repo.js';
 import type { Database } from './schema.js';
@@ -96,9 +96,9 @@ function retryable(err: unknown): boolean {
 }
 
 /** 64-bit integers (sizes, times) as numbers: every value stored fits 2^53. */
-function int8AsNumber(): pg.TypeOverrides {
-  const types = new pg.TypeOverrides();
-  types.setTypeParser(pg.types.builtins.INT8, 'text', (v: string) => Number(v));
+function int8AsNumber(driver: typeof pg): pg.TypeOverrides {
+  const types = new driver.TypeOverrides();
+  types.setTypeParser(driver.types.builtins.INT8, 'text', (v: string) => Number(v));
   return types;
 }
 
@@ -107,11 +107,13 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   let db: Kysely<Database>;
   let sqliteFile: BetterSqlite3.Database | undefined;
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({
+    // Loaded only for PostgreSQL: the driver is resident memory an SQLite process does not need.
+    const driver = (await import('pg')).default;
+    const pool = new driver.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       // 64-bit integers (sizes, times) as numbers: every value stored fits 2^53.
-      types: int8AsNumber(),
+      types: int8AsNumber(driver),
     });
     // An idle client losing its server (restart, network) must not crash the process.
     pool.on('error', () => undefined);
