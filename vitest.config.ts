@@ -1,6 +1,16 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // One graphql-js, as under Node: Node resolves `graphql` to its CommonJS build (the package
+    // has no `exports`), which Apollo, the subgraph library and graphql-jit load; Vite would pick
+    // its `module` build for the project's own files, and a schema built by one copy cannot be
+    // executed by the other ("Cannot use GraphQLScalarType … from another module or realm").
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts', 'examples/web/test/**/*.test.ts'],
     environment: 'node',

@@ -36,6 +36,7 @@ import { createRequestContext, type GatewayContext } from './context.js';
 import { applyCors, corsPolicy } from './cors.js';
 import { createDemoPage, isDemoPath, type DemoPageOptions } from './demo.js';
 import { CursorSigner } from './cursors.js';
+import { jitGateway } from './executor.js';
 import { makeFormatError } from './format-error.js';
 import { HttpError, parseBody, sendHttpError, sendJson } from './http.js';
 import { landingPagePlugin, type SandboxInitialState } from './landing-page.js';
@@ -106,7 +107,14 @@ export async function createGatewayServer(
   const demoPage = config.production ? undefined : createDemoPage(options.demo ?? {}, config.host);
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The subgraph's schema, executed by compiled queries (`executor.ts`).
+    gateway: jitGateway(schema, {
+      onInterpreted: (reason, detail) => {
+        if (reason === 'uncompilable') {
+          log.warn({ err: detail }, 'operation not compiled (graphql-jit): graphql-js executes it');
+        }
+      },
+    }),
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
     formatError: makeFormatError(config.production, log),
