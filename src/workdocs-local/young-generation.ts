@@ -2,7 +2,7 @@
  * WorkDocs Local run as its own process (the CLI) keeps V8's young generation at its initial size
  * (semi-spaces of 1 MiB) instead of letting it grow to 16 MiB: a 1 GiB upload allocates a 64 KiB
  * buffer per read, and the young generation grown under that churn stayed resident (with the
- * semi-spaces at start-up's size, idle 80 → 70 MiB, peak during a 1 GiB upload ~115 → ~97 MiB:
+ * semi-spaces at start-up's size, idle ~80 → ~72 MiB, peak during a 1 GiB upload ~115 → ~97 MiB:
  * VmHWM of `node dist/workdocs-local/cli.js` serving two 1 GiB PUTs, and the `local` section of
  * `node --import tsx bench/run.ts --only=local`). V8 reads this flag whenever it would grow the
  * young generation, so setting it at run time works; `--max-semi-space-size` would not (it is read
