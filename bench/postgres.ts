@@ -15,8 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { startPostgresCluster } from '../test/helpers/postgres.js';
+import { createDatabase, startPostgresCluster } from '../test/helpers/postgres.js';
 import type { PostgresCluster } from '../test/helpers/postgres.js';
 import { TOKEN } from './fixtures.js';
 import { drive, type Throughput } from './local.js';
@@ -33,20 +32,6 @@ export interface PostgresSection {
 
 function postgresInstalled(): boolean {
   return ['17', '16', '15'].some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
-}
-
-async function freshDatabase(base: string): Promise<string> {
-  const name = `bench_${String(Date.now())}`;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 async function startPgNode(
@@ -91,7 +76,7 @@ export async function runPostgresSection(opts: {
     let databaseUrl = opts.databaseUrl;
     if (databaseUrl === undefined) {
       cluster = await startPostgresCluster();
-      databaseUrl = await freshDatabase(cluster.url);
+      databaseUrl = await createDatabase(cluster.url);
     }
     const a = await startPgNode('workdocs-local-pg-a', CORE_UNDER_TEST, dir, databaseUrl);
     procs.push(a.proc);

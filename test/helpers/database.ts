@@ -4,9 +4,10 @@
  * cluster; every WorkDocs Local a test starts then gets a fresh database of its own in it.
  * Otherwise (the default) each gets an SQLite file in its data dir.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { createDatabase } from './postgres.js';
+
+export { createDatabase };
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,18 +26,4 @@ export async function testDatabaseUrl(): Promise<string | undefined> {
   const base = testPostgresUrl();
   if (base === undefined) return undefined;
   return createDatabase(base);
-}
-
-export async function createDatabase(base: string): Promise<string> {
-  const name = `wdl_${randomBytes(8).toString('hex')}`;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
 }

@@ -5,12 +5,14 @@
  * root, so as root the cluster runs as the `postgres` system user (runuser).
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -81,4 +83,19 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** A new, empty database in the cluster of `base` (its maintenance URL); returns its URL. */
+export async function createDatabase(base: string): Promise<string> {
+  const name = `wdl_${randomBytes(8).toString('hex')}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
