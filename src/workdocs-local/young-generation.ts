@@ -6,7 +6,9 @@
  * VmHWM of `node dist/workdocs-local/cli.js` serving two 1 GiB PUTs, and the `local` section of
  * `node --import tsx bench/run.ts --only=local`). V8 reads this flag whenever it would grow the
  * young generation, so setting it at run time works; `--max-semi-space-size` would not (it is read
- * once, when the heap is set up). A semi-space option given to Node explicitly wins.
+ * once, when the heap is set up). A semi-space option given to Node explicitly wins. The cost: an
+ * upload streams ~12–15% slower on one core (scavenges every ~35 ms; bench/RESULTS.md, the upload
+ * paragraph); `node --max-semi-space-size=16 dist/workdocs-local/cli.js` trades the memory back.
  *
  * Imported first by cli.ts, so that it runs before start-up allocates.
  */
