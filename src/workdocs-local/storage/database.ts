@@ -11,7 +11,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import type { RawBuilder } from 'kysely';
+import type { RawBuilder, SqliteDatabase } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest, renameLegacyTables } from './migrations.js';
 import { Repo } from './repo.js';
@@ -102,6 +102,33 @@ function int8AsNumber(driver: typeof pg): pg.TypeOverrides {
   return types;
 }
 
+/**
+ * The SQLite file as Kysely sees it, with each statement prepared once per SQL text (up to
+ * `size` of them, the oldest forgotten first): Kysely's SQLite driver prepares every query it runs,
+ * and preparing was ~9% of WorkDocs Local's CPU under a DescribeFolderContents load (`node
+ * --cpu-prof` on `node dist/workdocs-local/cli.js` under the `list` loop of bench/local-driver.ts).
+ * A statement is reusable once run; WorkDocs Local never streams a query (Kysely would keep it
+ * iterating).
+ */
+function preparedOnce(file: BetterSqlite3.Database, size = 500): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => file.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = file.prepare(text);
+        if (statements.size >= size) {
+          const oldest = statements.keys().next();
+          if (oldest.done !== true) statements.delete(oldest.value);
+        }
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const dialect: Dialect = isPostgresUrl(options.databaseUrl) ? 'postgres' : 'sqlite';
   let db: Kysely<Database>;
@@ -131,7 +158,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       throw err;
     }
     sqliteFile = file;
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(file) }) });
   }
   let migrationsApplied: string[] = [];
   try {
