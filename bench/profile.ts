@@ -22,15 +22,7 @@ import {
   TOKEN,
 } from './fixtures.js';
 import type { LoadResult } from './load.js';
-import {
-  CORE_OTHERS,
-  CORE_UNDER_TEST,
-  GATEWAY_NODE_FLAGS,
-  REPO_ROOT,
-  runNode,
-  startNode,
-  stopAll,
-} from './procs.js';
+import { CORE_OTHERS, CORE_UNDER_TEST, REPO_ROOT, runNode, startNode, stopAll } from './procs.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -137,7 +129,7 @@ async function main(): Promise<void> {
     core: CORE_OTHERS,
     ready: /LISTENING (\d+)/,
   });
-  const main = flags.main?.split(' ') ?? [...GATEWAY_NODE_FLAGS, 'dist/main.js'];
+  const main = flags.main?.split(' ') ?? ['dist/main.js'];
   const gateway = await startNode('gateway', ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...main], {
     core: CORE_UNDER_TEST,
     env: {

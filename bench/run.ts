@@ -8,8 +8,7 @@
  * ratio from the same run: absolute numbers depend on the machine, ratios much less.
  *
  * Sections (see bench/RESULTS.md for what each measures):
- *   throughput  initiateDocumentVersionUpload: gateway (`node --max-old-space-size=512 dist/main.js`,
- *               production, as the README's "Running in production" starts it) vs a plain
+ *   throughput  initiateDocumentVersionUpload: gateway (`node dist/main.js`, production) vs a plain
  *               node:http server making the same SDK call with a default WorkDocsClient
  *   rate        the same at a fixed arrival rate (open model): latency percentiles
  *   reads       folder.contents(first: 50) with creators, `_entities` for 50 documents, vs
@@ -47,7 +46,7 @@ import {
   CORE_UNDER_TEST,
   cpuSeconds,
   freePort,
-  GATEWAY_NODE_FLAGS,
+  BOUNDED_HEAP_FLAGS,
   peakRssMiB,
   PINNED,
   REPO_ROOT,
@@ -169,8 +168,8 @@ function gatewayEnv(backendPort: string): NodeJS.ProcessEnv {
   };
 }
 
-function startGateway(backendPort: string): Promise<Proc> {
-  return start('gateway', [...GATEWAY_NODE_FLAGS, 'dist/main.js'], {
+function startGateway(backendPort: string, nodeFlags: string[] = []): Promise<Proc> {
+  return start('gateway', [...nodeFlags, 'dist/main.js'], {
     core: CORE_UNDER_TEST,
     env: gatewayEnv(backendPort),
     ready: /GraphQL\s+(http:\/\/\S+\/graphql)/,
@@ -304,6 +303,23 @@ async function throughputAndRate(
     if (only.has('throughput')) {
       log('throughput: initiateDocumentVersionUpload, closed loop');
       results.throughput = await compare('mutation', contenders, T.run, T.rounds);
+      // The same with the gateway's heap bounded (README, "Running in production"): its own
+      // process, so that its peak RSS is its own.
+      log(`throughput: the same, gateway run with ${BOUNDED_HEAP_FLAGS.join(' ')}`);
+      const bounded = await startGateway(backendPort, BOUNDED_HEAP_FLAGS);
+      try {
+        results.throughputBoundedHeap = {
+          flags: BOUNDED_HEAP_FLAGS,
+          ...(await compare(
+            'mutation, heap bound',
+            [contenders[0], { ...contenders[1], proc: bounded, url: bounded.ready }],
+            T.run,
+            T.rounds,
+          )),
+        };
+      } finally {
+        await bounded.stop();
+      }
     }
     if (only.has('rate')) {
       log(`rate: ${String(T.rate)} req/s for ${String(T.rateSeconds)} s (open model)`);
@@ -456,7 +472,7 @@ async function timeToFirstResponse(
 ): Promise<{ ms: number; proc: Proc }> {
   const url = `http://127.0.0.1:${String(port)}/graphql`;
   const t0 = performance.now();
-  const proc = startNode('gateway (start-up)', [...GATEWAY_NODE_FLAGS, 'dist/main.js'], {
+  const proc = startNode('gateway (start-up)', ['dist/main.js'], {
     core: CORE_UNDER_TEST,
     env,
     ready: /GraphQL\s+(http\S+)/,

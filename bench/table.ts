@@ -68,6 +68,25 @@ export function table(results: Record<string, unknown>): string {
       'gateway ≤ 150',
     ]);
   }
+  const h = results.throughputBoundedHeap as (Comparison & { flags: string[] }) | undefined;
+  if (h) {
+    const flags = h.flags.join(' ');
+    rows.push([
+      `mutation throughput, gateway with ${flags} (req/s)`,
+      String(h.rps.baseline),
+      String(h.rps.gateway),
+      `${String(h.ratio)}× (rounds ${h.ratioPerRound.join(', ')})`,
+      '≥ 1.0 (must ≥ 0.9)',
+    ]);
+    rows.push(cpuRow(`mutation, ${flags}`, h));
+    rows.push([
+      `peak RSS, gateway with ${flags} (MiB)`,
+      String(h.peakRssMiB.baseline),
+      String(h.peakRssMiB.gateway),
+      '',
+      'gateway ≤ 150',
+    ]);
+  }
   const r = results.rate as
     | { rate: number; p50: Record<string, number>; p99: Record<string, number>; p99DeltaMs: number }
     | undefined;
