@@ -6,8 +6,9 @@
  * 1. Scale: the demo user's library grows to 10 / 1,000 / 10,000 documents in one folder (the
  *    first 50 uploaded and activated, the others initiated: a version each, awaiting its bytes —
  *    seeding 10,000 complete uploads took minutes); at each size, InitiateDocumentVersionUpload throughput (into a
- *    fresh folder) and DescribeFolderContents(limit 50) throughput of the big folder. Flat means
- *    the last size's req/s ÷ the first's stays near 1.
+ *    fresh folder) and DescribeFolderContents throughput of the big folder, a page of 10 (the
+ *    smallest library's size, so every size answers the same full page). Flat means the last
+ *    size's req/s ÷ the first's stays near 1.
  * 2. A 1 GiB upload (PUT to the signed URL) vs bench/stream-server.ts, alternated; WorkDocs Local's
  *    peak RSS is that of a process that served only this upload.
  *
