@@ -13,6 +13,9 @@
  * What stays with graphql-js (`execute`), with identical results:
  * - variable coercion: its messages are what clients see for bad variables (Apollo classifies them
  *   as BAD_USER_INPUT by their wording); the compiled query runs only on variables it accepted;
+ * - the first request of each operation: an operation is compiled when it comes again (Apollo hands
+ *   out the same parsed document for the same query text). Compiling costs milliseconds, so a
+ *   client sending a new query text every time would otherwise make every request cost that;
  * - requests that ask for a federated trace (`apollo-federation-include-trace: ftv1`): the inline
  *   trace records each field through Apollo's resolver instrumentation, which graphql-js drives;
  * - an operation graphql-jit cannot compile.
@@ -65,19 +68,28 @@ function asGraphQLJsError(error: GraphQLError, document: DocumentNode): GraphQLE
 
 export interface JitGatewayOptions {
   /**
-   * An operation is run by graphql-js instead: `trace` (a federated trace was asked for), or
-   * `uncompilable` (once per parsed operation, with graphql-jit's reason).
+   * An operation is run by graphql-js instead: `first-use` (not compiled yet), `trace` (a
+   * federated trace was asked for), or `uncompilable` (once per parsed operation, with
+   * graphql-jit's reason).
    */
-  onInterpreted?: ((reason: 'trace' | 'uncompilable', detail?: unknown) => void) | undefined;
+  onInterpreted?:
+    ((reason: 'first-use' | 'trace' | 'uncompilable', detail?: unknown) => void) | undefined;
 }
+
+/** An operation seen once and not compiled yet. */
+const SEEN_ONCE = Symbol('seen once');
 
 /** The gateway interface of Apollo Server, serving `schema` with compiled execution. */
 export function jitGateway(schema: GraphQLSchema, options: JitGatewayOptions = {}): Gateway {
   const { onInterpreted } = options;
   // Per parsed document (Apollo's document store hands out the same object for the same query)
   // and operation name (null: the document's only operation); `undefined` remembers an operation
-  // graphql-jit could not compile.
-  const compiled = new WeakMap<DocumentNode, Map<string | null, CompiledQuery | undefined>>();
+  // graphql-jit could not compile. Documents Apollo no longer holds are collected with their
+  // compiled queries.
+  const compiled = new WeakMap<
+    DocumentNode,
+    Map<string | null, CompiledQuery | undefined | typeof SEEN_ONCE>
+  >();
 
   function compiledFor(
     document: DocumentNode,
@@ -88,7 +100,13 @@ export function jitGateway(schema: GraphQLSchema, options: JitGatewayOptions = {
       byName = new Map();
       compiled.set(document, byName);
     }
-    if (byName.has(operationName)) return byName.get(operationName);
+    const known = byName.get(operationName);
+    if (!byName.has(operationName)) {
+      byName.set(operationName, SEEN_ONCE);
+      onInterpreted?.('first-use');
+      return undefined;
+    }
+    if (known !== SEEN_ONCE) return known;
     let query: CompiledQuery | undefined;
     try {
       const result = compileQuery(schema, document, operationName ?? undefined, {
